@@ -1,0 +1,138 @@
+"""Decode throughput: spans/s of decode_request on a 10,000-span GenAI request, protobuf and JSON.
+
+Run: .venv/bin/python bench/bench_decode.py [--spans N] [--repeat R]
+The ingest budget is >= 20,000 spans/s end to end, so decoding should stay well under 15 µs a span.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gzip
+import json
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+from google.protobuf.json_format import MessageToDict
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
+
+from ross_cost.otel.decode import decode_request
+
+MODELS = ("gpt-4.1-mini", "gpt-4.1", "claude-sonnet-4-5", "gemini-2.5-flash")
+PROVIDERS = ("openai", "openai", "anthropic", "gcp.gemini")
+AGENTS = ("planner", "researcher", "writer", "support")
+
+
+def key_value(key: str, value: object) -> KeyValue:
+    any_value = AnyValue()
+    if isinstance(value, bool):
+        any_value.bool_value = value
+    elif isinstance(value, int):
+        any_value.int_value = value
+    elif isinstance(value, float):
+        any_value.double_value = value
+    elif isinstance(value, str):
+        any_value.string_value = value
+    elif isinstance(value, tuple):
+        for item in value:
+            any_value.array_value.values.add().string_value = item
+    return KeyValue(key=key, value=any_value)
+
+
+def build_request(span_count: int, seed: int = 7) -> ExportTraceServiceRequest:
+    """One resource, one scope, `span_count` chat spans with the attributes instrumentations emit."""
+    rnd = random.Random(seed)
+    request = ExportTraceServiceRequest()
+    resource_spans = request.resource_spans.add()
+    resource_spans.resource.attributes.extend(
+        [
+            key_value("service.name", "support-bot"),
+            key_value("tenant.id", "acme"),
+            key_value("telemetry.sdk.name", "opentelemetry"),
+            key_value("telemetry.sdk.version", "1.45.2"),
+        ]
+    )
+    scope_spans = resource_spans.scope_spans.add()
+    scope_spans.scope.name = "opentelemetry.instrumentation.genai.openai"
+    start = 1_760_000_000_000_000_000
+    for index in range(span_count):
+        choice = rnd.randrange(len(MODELS))
+        span = scope_spans.spans.add()
+        span.trace_id = rnd.randbytes(16)
+        span.span_id = rnd.randbytes(8)
+        span.parent_span_id = rnd.randbytes(8)
+        span.name = f"chat {MODELS[choice]}"
+        span.kind = 3
+        span.start_time_unix_nano = start + index * 1_000_000
+        span.end_time_unix_nano = span.start_time_unix_nano + rnd.randrange(200_000_000, 4_000_000_000)
+        span.status.code = 0
+        input_tokens = rnd.randrange(200, 20_000)
+        span.attributes.extend(
+            [
+                key_value("gen_ai.operation.name", "chat"),
+                key_value("gen_ai.provider.name", PROVIDERS[choice]),
+                key_value("gen_ai.request.model", MODELS[choice]),
+                key_value("gen_ai.response.model", MODELS[choice] + "-2025-04-14"),
+                key_value("gen_ai.response.id", f"chatcmpl-{rnd.getrandbits(64):x}"),
+                key_value("gen_ai.usage.input_tokens", input_tokens),
+                key_value("gen_ai.usage.output_tokens", rnd.randrange(10, 2_000)),
+                key_value("gen_ai.usage.cache_read.input_tokens", input_tokens // 2),
+                key_value("gen_ai.usage.reasoning.output_tokens", rnd.randrange(0, 300)),
+                key_value("gen_ai.request.temperature", 0.2),
+                key_value("gen_ai.request.max_tokens", 4096),
+                key_value("gen_ai.response.finish_reasons", ("stop",)),
+                key_value("server.address", "api.openai.com"),
+                key_value("server.port", 443),
+                key_value("gen_ai.agent.name", AGENTS[index % len(AGENTS)]),
+                key_value("app.channel", "web"),
+            ]
+        )
+    return request
+
+
+def otlp_json(request: ExportTraceServiceRequest) -> bytes:
+    """OTLP/JSON as the spec writes it: MessageToDict, then ids turned from base64 into hex."""
+    document: dict[str, Any] = MessageToDict(request, use_integers_for_enums=True)
+    for resource_spans in document.get("resourceSpans", []):
+        for scope_spans in resource_spans.get("scopeSpans", []):
+            for span in scope_spans.get("spans", []):
+                for field in ("traceId", "spanId", "parentSpanId"):
+                    if field in span:
+                        span[field] = base64.b64decode(span[field]).hex()
+    return json.dumps(document).encode()
+
+
+def measure(label: str, span_count: int, repeat: int, decode: Callable[[], object]) -> None:
+    best = min(_timed(decode) for _ in range(repeat))
+    print(f"{label:28s} {span_count / best:>10,.0f} spans/s  {best / span_count * 1e6:6.2f} µs/span")
+
+
+def _timed(function: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spans", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    request = build_request(args.spans)
+    protobuf = request.SerializeToString()
+    json_body = otlp_json(request)
+    attribute_count = len(request.resource_spans[0].scope_spans[0].spans[0].attributes)
+    print(f"{args.spans} spans, {attribute_count} attributes each; protobuf {len(protobuf):,} B, JSON {len(json_body):,} B")
+    assert len(decode_request(protobuf, "application/x-protobuf").spans) == args.spans
+    assert len(decode_request(json_body, "application/json").spans) == args.spans
+    gzipped = gzip.compress(protobuf)
+    measure("protobuf", args.spans, args.repeat, lambda: decode_request(protobuf, "application/x-protobuf"))
+    measure("protobuf + gzip", args.spans, args.repeat, lambda: decode_request(gzipped, "application/x-protobuf", "gzip"))
+    measure("json", args.spans, args.repeat, lambda: decode_request(json_body, "application/json"))
+
+
+if __name__ == "__main__":
+    main()

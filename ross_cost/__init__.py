@@ -1,0 +1,1 @@
+"""ross-cost: a FinOps cockpit for LLM spend."""

@@ -1,0 +1,157 @@
+"""Tenant, agent, module, channel (and conversation) resolved across the trace tree.
+
+GenAI spans rarely carry this context themselves: the agent sits on an `invoke_agent` parent, tenant and
+channel on the root, the module on the resource. Spans of one trace arrive in any order and in separate
+requests, so each span keeps its own *candidates* and the resolution is a pure function of all the spans
+of the trace stored so far: the same set of spans always resolves the same way, whatever the order.
+
+Resolution per dimension: tiers of keys from `semconv.DIMENSION_TIERS`, most trusted first (`ross.*` is
+tier 0). Within a tier the span itself wins, then its ancestors nearest first, then the resources along
+that path; only then is the next tier tried. Nothing found gives `unattributed` (`unknown` for channel).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ross_cost.model import CONTEXT_DIMENSIONS, UNATTRIBUTED, UNKNOWN_CHANNEL
+from ross_cost.otel import semconv as sc
+from ross_cost.spans import Attributes, SpanRecord
+
+#: Dimensions resolved here, plus the conversation id (not a dimension, but inherited the same way).
+RESOLVED_KEYS: tuple[str, ...] = (*CONTEXT_DIMENSIONS, "conversation_id")
+DEFAULTS: dict[str, str] = {
+    "tenant_id": UNATTRIBUTED,
+    "agent_slug": UNATTRIBUTED,
+    "module_id": UNATTRIBUTED,
+    "channel": UNKNOWN_CHANNEL,
+    "conversation_id": "",
+}
+#: A candidate: (tier, from the resource?, value). The service.name fallback is tier 99.
+Candidate = tuple[int, bool, str]
+Candidates = dict[str, list[Candidate]]
+SERVICE_TIER = 99
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(value: str) -> str:
+    """'Sales Cdr' -> 'sales-cdr', so that every emitter's spelling of an agent groups together."""
+    return _SLUG_JUNK.sub("-", value.strip().lower()).strip("-") or UNATTRIBUTED
+
+
+def _normalise(dimension: str, value: str) -> str:
+    value = value.strip()
+    if dimension == "agent_slug":
+        return slugify(value)
+    if dimension == "channel":
+        return value.lower()
+    return value
+
+
+#: key -> [(dimension, tier, rank within the tier)]: a span's attributes are scanned once, not probed per alias.
+_KEY_INDEX: dict[str, list[tuple[str, int, int]]] = {}
+for _dimension, _tiers in sc.DIMENSION_TIERS.items():
+    for _tier, _keys in enumerate(_tiers):
+        for _rank, _key in enumerate(_keys):
+            _KEY_INDEX.setdefault(_key, []).append((_dimension, _tier, _rank))
+
+Slot = tuple[str, int, bool]  # (dimension, tier, from the resource?)
+
+
+def _scan(attrs: Attributes, from_resource: bool, found: dict[Slot, tuple[int, str]]) -> None:
+    """Within a tier the earliest-listed alias wins, whatever the attribute order."""
+    for key, value in attrs.items():
+        hits = _KEY_INDEX.get(key)
+        if hits is None or not isinstance(value, str) or not value.strip():
+            continue
+        for dimension, tier, rank in hits:
+            slot = (dimension, tier, from_resource)
+            current = found.get(slot)
+            if current is None or rank < current[0]:
+                found[slot] = (rank, value)
+
+
+def resource_candidates(resource: Attributes) -> Candidates:
+    """The candidates a resource offers (computed once per resource, shared by its spans)."""
+    return _candidates({}, resource)
+
+
+def candidates_of(span: SpanRecord, resource_part: Candidates | None = None) -> Candidates:
+    """The context values this span (and its resource) offers, before looking at the tree."""
+    span_attrs = span.attributes
+    if span_attrs.get(sc.TRACELOOP_SPAN_KIND) == "agent" and isinstance(span_attrs.get("traceloop.entity.name"), str):
+        span_attrs = {**span_attrs, sc.TRACELOOP_AGENT_KEY: span_attrs["traceloop.entity.name"]}
+    if resource_part is None:
+        resource_part = resource_candidates(span.resource)
+    own = _candidates(span_attrs, {})
+    if not own:
+        return resource_part
+    merged = {dim: list(values) for dim, values in own.items()}
+    for dim, values in resource_part.items():
+        merged.setdefault(dim, []).extend(values)
+    return merged
+
+
+def _candidates(span_attrs: Attributes, resource: Attributes) -> Candidates:
+    found: dict[Slot, tuple[int, str]] = {}
+    _scan(span_attrs, False, found)
+    _scan(resource, True, found)
+    out: Candidates = {}
+    for (dimension, tier, from_resource), (_rank, value) in sorted(found.items()):
+        out.setdefault(dimension, []).append((tier, from_resource, _normalise(dimension, value)))
+    service = resource.get(sc.SERVICE_NAME)
+    if isinstance(service, str) and service and not service.startswith("unknown_service"):
+        for dimension in sc.SERVICE_NAME_FALLBACK:
+            out.setdefault(dimension, []).append((SERVICE_TIER, True, _normalise(dimension, service)))
+    return out
+
+
+def encode_candidates(candidates: Candidates) -> str:
+    return json.dumps(candidates, separators=(",", ":"), sort_keys=True)
+
+
+def decode_candidates(text: str) -> Candidates:
+    raw = json.loads(text) if text else {}
+    return {dim: [(int(t), bool(r), str(v)) for t, r, v in values] for dim, values in raw.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class TraceNode:
+    span_id: str
+    parent_span_id: str
+    candidates: Candidates
+
+
+def _ancestry(span_id: str, nodes: Mapping[str, TraceNode]) -> list[TraceNode]:
+    """The span and its known ancestors, nearest first; stops at a missing parent or a cycle."""
+    path: list[TraceNode] = []
+    seen: set[str] = set()
+    current = nodes.get(span_id)
+    while current is not None and current.span_id not in seen:
+        path.append(current)
+        seen.add(current.span_id)
+        current = nodes.get(current.parent_span_id) if current.parent_span_id else None
+    return path
+
+
+def resolve_span(span_id: str, nodes: Mapping[str, TraceNode]) -> dict[str, str]:
+    path = _ancestry(span_id, nodes)
+    resolved: dict[str, str] = {}
+    for dimension in RESOLVED_KEYS:
+        best: tuple[int, int, int] | None = None
+        value = DEFAULTS[dimension]
+        for depth, node in enumerate(path):
+            for tier, from_resource, candidate in node.candidates.get(dimension, ()):
+                rank = (tier, int(from_resource), depth)
+                if best is None or rank < best:
+                    best, value = rank, candidate
+        resolved[dimension] = value
+    return resolved
+
+
+def resolve_trace(nodes: Mapping[str, TraceNode]) -> dict[str, dict[str, str]]:
+    """Resolved context for every span of one trace (all spans known so far)."""
+    return {span_id: resolve_span(span_id, nodes) for span_id in nodes}

@@ -1,0 +1,1 @@
+"""OTLP decoding, attribute names and aliases."""
