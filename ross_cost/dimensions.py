@@ -125,33 +125,60 @@ class TraceNode:
     candidates: Candidates
 
 
-def _ancestry(span_id: str, nodes: Mapping[str, TraceNode]) -> list[TraceNode]:
-    """The span and its known ancestors, nearest first; stops at a missing parent or a cycle."""
-    path: list[TraceNode] = []
-    seen: set[str] = set()
-    current = nodes.get(span_id)
-    while current is not None and current.span_id not in seen:
-        path.append(current)
-        seen.add(current.span_id)
-        current = nodes.get(current.parent_span_id) if current.parent_span_id else None
-    return path
+Best = dict[str, tuple[int, int, str]]  # dimension -> (tier, from resource?, value) of the best candidate so far
 
 
-def resolve_span(span_id: str, nodes: Mapping[str, TraceNode]) -> dict[str, str]:
-    path = _ancestry(span_id, nodes)
-    resolved: dict[str, str] = {}
-    for dimension in RESOLVED_KEYS:
-        best: tuple[int, int, int] | None = None
-        value = DEFAULTS[dimension]
-        for depth, node in enumerate(path):
-            for tier, from_resource, candidate in node.candidates.get(dimension, ()):
-                rank = (tier, int(from_resource), depth)
-                if best is None or rank < best:
-                    best, value = rank, candidate
-        resolved[dimension] = value
-    return resolved
+def _own_best(candidates: Candidates) -> Best:
+    best: Best = {}
+    for dimension, values in candidates.items():
+        tier, from_resource, value = min(values, key=lambda c: (c[0], c[1]))
+        best[dimension] = (tier, int(from_resource), value)
+    return best
+
+
+def _parents(nodes: Mapping[str, TraceNode]) -> dict[str, str]:
+    """Known parent of each span, with any parent cycle cut at its smallest span id (same cut in any order)."""
+    parents = {sid: n.parent_span_id for sid, n in nodes.items() if n.parent_span_id in nodes}
+    state: dict[str, int] = {}  # 1: on the current walk, 2: done
+    for start in sorted(nodes):
+        walk: list[str] = []
+        current: str | None = start
+        while current is not None and current not in state:
+            state[current] = 1
+            walk.append(current)
+            current = parents.get(current)
+        if current is not None and state[current] == 1:  # closed a cycle
+            cycle = walk[walk.index(current):]
+            del parents[min(cycle)]
+        for sid in walk:
+            state[sid] = 2
+    return parents
+
+
+def _best_of(span_id: str, nodes: Mapping[str, TraceNode], parents: Mapping[str, str], memo: dict[str, Best]) -> Best:
+    """Best candidates along the span's ancestry: own ones win ties, since nearer beats farther."""
+    chain: list[str] = []
+    current: str | None = span_id
+    while current is not None and current not in memo:
+        chain.append(current)
+        current = parents.get(current)
+    inherited: Best = memo[current] if current is not None else {}
+    for sid in reversed(chain):
+        best = dict(inherited)
+        for dimension, own in _own_best(nodes[sid].candidates).items():
+            above = best.get(dimension)
+            if above is None or own[:2] <= above[:2]:
+                best[dimension] = own
+        memo[sid] = inherited = best
+    return inherited
 
 
 def resolve_trace(nodes: Mapping[str, TraceNode]) -> dict[str, dict[str, str]]:
-    """Resolved context for every span of one trace (all spans known so far)."""
-    return {span_id: resolve_span(span_id, nodes) for span_id in nodes}
+    """Resolved context for every span of one trace (all spans known so far); linear in the trace size."""
+    parents = _parents(nodes)
+    memo: dict[str, Best] = {}
+    out: dict[str, dict[str, str]] = {}
+    for span_id in nodes:
+        best = _best_of(span_id, nodes, parents, memo)
+        out[span_id] = {d: best[d][2] if d in best else DEFAULTS[d] for d in RESOLVED_KEYS}
+    return out

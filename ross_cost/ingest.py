@@ -7,14 +7,20 @@ state depends only on the set of spans received, never on their order or batchin
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ross_cost.attribution import Attributor
-from ross_cost.dimensions import TraceNode, decode_candidates, encode_candidates, resolve_trace
+from ross_cost.dimensions import (
+    RESOLVED_KEYS,
+    Candidates,
+    TraceNode,
+    decode_candidates,
+    encode_candidates,
+    resolve_trace,
+)
 from ross_cost.spans import DecodedBatch
 from ross_cost.storage import ContextRow, DimensionUpdate, Store, WriteBatch
 
@@ -43,8 +49,16 @@ class IngestResult:
         return "; ".join(parts) + (f"; and {more} other reason(s)" if more > 0 else "")
 
 
-def _dims_json(dims: dict[str, str]) -> str:
-    return json.dumps(dims, separators=(",", ":"), sort_keys=True)
+def _dims_key(dims: dict[str, str]) -> str:
+    """A compact, order-fixed fingerprint of resolved dimensions, to spot the ones a late parent changed."""
+    return "\x1f".join(dims[key] for key in RESOLVED_KEYS)
+
+
+def _encoded(candidates: Candidates, cache: dict[int, str]) -> str:
+    hit = cache.get(id(candidates))
+    if hit is None:
+        hit = cache[id(candidates)] = encode_candidates(candidates)
+    return hit
 
 
 class Ingestor:
@@ -99,6 +113,7 @@ class Ingestor:
             result.accepted += 1
 
         resolved = {trace_id: resolve_trace(trace_nodes) for trace_id, trace_nodes in nodes.items() if trace_nodes}
+        encoded: dict[int, str] = {}  # spans sharing their resource's candidates share one encoding
         for span, outcome in fresh:
             dims = resolved[span.trace_id][span.span_id]
             for line in outcome.lines:
@@ -107,11 +122,11 @@ class Ingestor:
             write.contexts.append(ContextRow(
                 span.trace_id, span.span_id, span.parent_span_id, outcome.lines[0].ts if outcome.lines else
                 datetime.fromtimestamp(span.start_ns / 1e9, tz=UTC).replace(tzinfo=None),
-                outcome.operation, encode_candidates(outcome.candidates), _dims_json(dims), bool(outcome.lines),
+                outcome.operation, _encoded(outcome.candidates, encoded), _dims_key(dims), bool(outcome.lines),
             ))
         for (trace_id, span_id), (old, _has_lines) in previous.items():
             dims = resolved[trace_id][span_id]
-            new = _dims_json(dims)
+            new = _dims_key(dims)
             if new != old:
                 write.updates.append(DimensionUpdate(trace_id, span_id, dims, new))
 

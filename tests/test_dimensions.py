@@ -85,3 +85,9 @@ def test_a_parent_cycle_does_not_hang() -> None:
 def test_agent_names_are_slugged_the_same_whatever_the_spelling() -> None:
     assert slugify("Sales Cdr") == slugify("sales_cdr") == slugify(" SALES-CDR ") == "sales-cdr"
     assert slugify("Will Fund") == "will-fund"
+
+
+def test_a_parent_cycle_resolves_the_same_whatever_the_order_spans_are_seen() -> None:
+    a = span({"ross.tenant_id": "t-a"}, span_id="1" * 16, parent="2" * 16, resource={})
+    b = span({"ross.channel": "email"}, span_id="2" * 16, parent="1" * 16, resource={})
+    assert resolve(a, b) == resolve(b, a)
