@@ -14,12 +14,10 @@ from typing import Any
 
 from ross_cost.spans import Attributes, AttrValue, DecodedBatch, SpanRecord
 
-Malformed = tuple[str, str, str]
-
 _HEX_TRACE_ID = re.compile(r"[0-9a-fA-F]{32}")
 _HEX_SPAN_ID = re.compile(r"[0-9a-fA-F]{16}")
-_ZERO_TRACE_ID = "0" * 32
-_ZERO_SPAN_ID = "0" * 16
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 
 SPAN_KINDS = {"UNSPECIFIED": 0, "INTERNAL": 1, "SERVER": 2, "CLIENT": 3, "PRODUCER": 4, "CONSUMER": 5}
 STATUS_CODES = {"UNSET": 0, "OK": 1, "ERROR": 2}
@@ -61,8 +59,10 @@ def decode_json_document(document: object) -> DecodedBatch:
     if not isinstance(document, dict):
         raise JsonShapeError("The JSON body must be an object with a resourceSpans list.")
     spans: list[SpanRecord] = []
-    malformed: list[Malformed] = []
-    for r_index, resource_spans in enumerate(_list(document, "resourceSpans", "resource_spans", "request")):
+    malformed: list[tuple[str, str, str]] = []
+    for r_index, resource_spans in enumerate(
+        _as_list(_member(document, "resourceSpans", "resource_spans"), "resourceSpans")
+    ):
         where = f"resourceSpans[{r_index}]"
         if not isinstance(resource_spans, dict):
             raise JsonShapeError(f"{where} is not a JSON object.")
@@ -92,38 +92,33 @@ def decode_json_document(document: object) -> DecodedBatch:
 
 
 def _span(obj: object, resource: Attributes, scope: str) -> SpanRecord:
-    if not isinstance(obj, dict):
+    if type(obj) is not dict:
         raise MalformedSpanError("span is not a JSON object")
     get = obj.get
     name = get("name")
-    trace_id, trace_problem = _hex_id(_member(obj, "traceId", "trace_id"), _HEX_TRACE_ID, "trace id", 32)
+    trace_id, problem = _hex_id(_member(obj, "traceId", "trace_id"), _HEX_TRACE_ID, "trace id", 32)
     span_id, span_problem = _hex_id(_member(obj, "spanId", "span_id"), _HEX_SPAN_ID, "span id", 16)
-    problem = trace_problem or span_problem
-    if problem is None and trace_id == _ZERO_TRACE_ID:
-        problem = "trace id is all zeros"
-    if problem is None and span_id == _ZERO_SPAN_ID:
-        problem = "span id is all zeros"
-    if problem is not None:
-        raise MalformedSpanError(span_problem_reason(problem, name), trace_id, span_id)
+    if problem is not None or span_problem is not None:
+        raise MalformedSpanError(span_problem_reason(problem or span_problem or "", name), trace_id, span_id)
     try:
         parent = _member(obj, "parentSpanId", "parent_span_id")
         if parent:
-            parent, parent_problem = _hex_id(parent, _HEX_SPAN_ID, "parent span id", 16)
+            parent, parent_problem = _hex_id(parent, _HEX_SPAN_ID, "parent span id", 16, zeros_allowed=True)
             if parent_problem is not None:
                 raise MalformedSpanError(parent_problem)
-            if parent == _ZERO_SPAN_ID:
-                parent = ""
         else:
             parent = ""
         if name is None:
             name = ""
-        elif not isinstance(name, str):
+        elif type(name) is not str:
             raise MalformedSpanError("name is not a string")
-        start = _int64(_member(obj, "startTimeUnixNano", "start_time_unix_nano"), "start time")
-        end = _int64(_member(obj, "endTimeUnixNano", "end_time_unix_nano"), "end time")
+        start = _int64(_member(obj, "startTimeUnixNano", "start_time_unix_nano"), "start time", 0, _UINT64_MAX)
+        end = _int64(_member(obj, "endTimeUnixNano", "end_time_unix_nano"), "end time", 0, _UINT64_MAX)
         if end < start:
             raise MalformedSpanError("end time is before start time")
-        kind = _enum(get("kind"), "SPAN_KIND_", SPAN_KINDS, "kind")
+        kind = get("kind")
+        if type(kind) is not int:
+            kind = _enum(kind, "SPAN_KIND_", SPAN_KINDS, "kind")
         status = get("status")
         status_code = _enum(status.get("code"), "STATUS_CODE_", STATUS_CODES, "status code") if status else 0
         attributes: Attributes = {}
@@ -141,13 +136,17 @@ def put_json_attributes(attributes: Attributes, key_values: object) -> None:
     if not isinstance(key_values, list):
         raise MalformedSpanError("attributes is not a list")
     for key_value in key_values:
-        if not isinstance(key_value, dict) or not isinstance(key := key_value.get("key"), str):
+        if type(key_value) is not dict or type(key := key_value.get("key")) is not str:
             raise MalformedSpanError("an attribute has no string key")
         value = key_value.get("value")
-        if type(value) is dict:
-            text = value.get("stringValue")
-            if type(text) is str:  # fast path: most GenAI attributes are strings
-                attributes[key] = text
+        if type(value) is dict:  # fast paths: strings and int64-as-string are most GenAI attributes
+            member = value.get("stringValue")
+            if type(member) is str:
+                attributes[key] = member
+                continue
+            member = value.get("intValue")
+            if type(member) is str and member.isdecimal() and len(member) < 19:  # surely an int64
+                attributes[key] = int(member)
                 continue
         _put_value(attributes, key, value)
 
@@ -174,7 +173,10 @@ def _put_value(attributes: Attributes, key: str, value: object) -> None:
 def _value(value: object, key: str) -> AttrValue:
     """One array element: a kvlist inside an array becomes a tuple of (dotted key, value) pairs."""
     nested: Attributes = {}
-    _put_value(nested, "", value)
+    try:
+        _put_value(nested, "", value)
+    except MalformedSpanError as exc:
+        raise MalformedSpanError(f"attribute {key!r} has an invalid array element ({exc})") from exc
     if list(nested) == [""]:
         return nested[""]
     return tuple((inner_key[1:], inner_value) for inner_key, inner_value in nested.items())
@@ -186,12 +188,10 @@ def _scalar_or_array(kind: int, raw: object, key: str) -> AttrValue:
     if kind == _INT:
         return _int64(raw, f"attribute {key!r}")
     if kind == _DOUBLE:
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            return float(raw)
-        if isinstance(raw, str):
+        if isinstance(raw, (int, float, str)) and not isinstance(raw, bool):
             try:
                 return float(raw)  # proto3 JSON spells the specials "NaN", "Infinity", "-Infinity"
-            except ValueError:
+            except (ValueError, OverflowError):
                 pass
     elif kind == _BOOL:
         if isinstance(raw, bool):
@@ -211,38 +211,46 @@ def _scalar_or_array(kind: int, raw: object, key: str) -> AttrValue:
 
 
 def _kvlist_items(raw: object, key: str) -> list[tuple[str, object]]:
-    values = raw.get("values", []) if isinstance(raw, dict) else None
-    if values is None:
-        values = [] if isinstance(raw, dict) else None
-    if isinstance(values, list) and all(isinstance(kv, dict) and isinstance(kv.get("key"), str) for kv in values):
-        return [(kv["key"], kv.get("value")) for kv in values]
+    if isinstance(raw, dict):
+        values = raw.get("values")
+        if values is None:
+            return []
+        if isinstance(values, list) and all(isinstance(kv, dict) and isinstance(kv.get("key"), str) for kv in values):
+            return [(kv["key"], kv.get("value")) for kv in values]
     raise MalformedSpanError(f"attribute {key!r} has an invalid kvlistValue")
 
 
-def _hex_id(raw: object, pattern: re.Pattern[str], what: str, length: int) -> tuple[str, str | None]:
-    """(lower-case id, None) or ("", problem)."""
+def _hex_id(
+    raw: object, pattern: re.Pattern[str], what: str, length: int, zeros_allowed: bool = False
+) -> tuple[str, str | None]:
+    """(lower-case id, None), or ("", problem). An all-zero id is invalid (OTLP spec); an all-zero
+    parent is read as "no parent", as some exporters send it for root spans."""
     if raw is None or raw == "":
         return "", f"missing {what}"
-    if isinstance(raw, str) and pattern.fullmatch(raw):
-        return raw.lower(), None
+    if type(raw) is str and pattern.fullmatch(raw):
+        if raw.count("0") != length:
+            return raw.lower(), None
+        return ("", None) if zeros_allowed else ("", f"{what} is all zeros")
     hint = " (base64 ids come from google.protobuf.json_format, OTLP JSON uses hex)" if isinstance(raw, str) else ""
     return "", f"{what} {_short(raw)} is not {length} hex characters{hint}"
 
 
-def _int64(raw: object, what: str) -> int:
-    """Accept 1200, "1200" and 1.2e3; missing means 0 as in protobuf."""
+def _int64(raw: object, what: str, low: int = _INT64_MIN, high: int = _INT64_MAX) -> int:
+    """Accept 1200, "1200" and 1.2e3 within [low, high]; missing means 0 as in protobuf."""
     if raw is None:
         return 0
+    number: int | None = None
     if type(raw) is int:
-        return raw
-    if isinstance(raw, str):
-        try:
-            return int(raw)
-        except ValueError:
-            pass
+        number = raw
+    elif isinstance(raw, str) and _INTEGER.fullmatch(raw):
+        number = int(raw)
     elif isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    raise MalformedSpanError(f"{what} {_short(raw)} is not an integer")
+        number = int(raw)
+    if number is None:
+        raise MalformedSpanError(f"{what} {_short(raw)} is not an integer")
+    if not low <= number <= high:
+        raise MalformedSpanError(f"{what} {_short(raw)} is out of range")
+    return number
 
 
 def _enum(raw: object, prefix: str, names: dict[str, int], what: str) -> int:
@@ -254,7 +262,7 @@ def _enum(raw: object, prefix: str, names: dict[str, int], what: str) -> int:
         upper = raw.upper().removeprefix(prefix)
         if upper in names:
             return names[upper]
-        if upper.isdigit():
+        if upper.isdecimal():
             return int(upper)
     raise MalformedSpanError(f"{what} {_short(raw)} is not a known value")
 
@@ -270,10 +278,6 @@ def _scope_name(scope_spans: dict[str, Any], where: str) -> str:
 def _member(obj: dict[str, Any], camel: str, snake: str) -> Any:
     value = obj.get(camel)
     return obj.get(snake) if value is None else value
-
-
-def _list(obj: dict[str, Any], camel: str, snake: str, where: str) -> list[Any]:
-    return _as_list(_member(obj, camel, snake), f"{where}.{camel}")
 
 
 def _as_list(value: object, where: str) -> list[Any]:
