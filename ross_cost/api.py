@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -63,7 +63,7 @@ def cost_query_from(params: Any) -> CostQuery:
     for key, values in filters.items():
         if not values:
             raise QueryError(key, "filter is empty")
-    gran: Granularity | None = granularity  # type: ignore[assignment]  # validated by CostQuery
+    gran = cast("Granularity | None", granularity)  # validated by CostQuery
     return CostQuery.build(parse_day(params, "start"), parse_day(params, "end"), group_by, gran, filters)
 
 
@@ -82,7 +82,7 @@ def build_routes(services: Callable[[], Services]) -> list[BaseRoute]:
     """The API routes; `services` is called per request so the process-wide store is opened lazily."""
 
     async def healthz(_: Request) -> Response:
-        ok = await run_in_threadpool(lambda: services().store.ping())
+        ok = await run_in_threadpool(services().store.ping)
         return JSONResponse({"status": "ok" if ok else "store unavailable"}, status_code=200 if ok else 503)
 
     async def cost(request: Request) -> Response:
@@ -123,7 +123,7 @@ def build_routes(services: Callable[[], Services]) -> list[BaseRoute]:
         if encoding and encoding.lower() == "gzip":
             try:
                 body = bytearray(_gunzip(bytes(body), limit * GZIP_EXPANSION))
-            except _TooLarge:
+            except _TooLargeError:
                 return error(413, f"gzip body expands past {limit * GZIP_EXPANSION} bytes")
             except (OSError, EOFError, zlib.error) as problem:
                 return error(400, f"body is not valid gzip: {problem}")
@@ -144,7 +144,7 @@ def build_routes(services: Callable[[], Services]) -> list[BaseRoute]:
     ]
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     pass
 
 
@@ -153,7 +153,7 @@ def _gunzip(data: bytes, limit: int) -> bytes:
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     out = decompressor.decompress(data, limit + 1)
     if len(out) > limit or decompressor.unconsumed_tail:
-        raise _TooLarge
+        raise _TooLargeError
     if not decompressor.eof:
         raise EOFError("truncated gzip stream")
     return out + decompressor.flush()

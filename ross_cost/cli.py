@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -21,12 +22,16 @@ from ross_cost.otel.decode import DecodeError
 from ross_cost.query import QueryError
 from ross_cost.storage import StoreError
 
+if TYPE_CHECKING:
+    from ross_cost.services import Services
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="FinOps cockpit for LLM spend: OTel GenAI traces in, 4-layer x 6-dimension cost out.")
 export_app = typer.Typer(no_args_is_help=True, help="Export cost data.")
 app.add_typer(export_app, name="export")
 
-DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: ROSS_DB_URL, else data/ross-cost.duckdb).")]
+DB_HELP = "Database URL (default: ROSS_DB_URL, else data/ross-cost.duckdb)."
+DbOption = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
 T = TypeVar("T")
 USER_ERRORS = (ConfigError, StoreError, DecodeError, QueryError, FileNotFoundError, IsADirectoryError)
 
@@ -44,8 +49,15 @@ def user_errors() -> Iterator[None]:
         raise fail(str(problem).rstrip(".") + ".") from None
 
 
-def _services(db: str | None):  # type: ignore[no-untyped-def]  # imported late: keep --help fast
-    from ross_cost import services
+def progress(items: Iterable[T], label: str, length: int | None = None) -> ContextManager[Iterable[T]]:
+    """A progress bar on an interactive terminal; silence in pipes and logs, so stderr stays for errors."""
+    if not sys.stderr.isatty():
+        return nullcontext(items)
+    return typer.progressbar(items, length=length, label=label, file=sys.stderr)
+
+
+def _services(db: str | None) -> Services:
+    from ross_cost import services  # imported late: keeps --help fast
 
     return services.current(db)
 
@@ -94,8 +106,7 @@ def demo(
             return
         total, started = IngestResult(), time.perf_counter()
         batches = demo_workload.generate(days=days, seed=seed, end=end_day)
-        with typer.progressbar(batches, length=None, label=f"demo ({days} days, seed {seed})",
-                               file=sys.stderr) as bar:  # type: ignore[type-var]
+        with progress(batches, f"demo ({days} days, seed {seed})") as bar:
             for body in bar:
                 total.add(svc.ingest_otlp(body, "application/x-protobuf", None, "demo"))
         print_counts(total, time.perf_counter() - started)
@@ -113,7 +124,7 @@ def ingest(
                 raise FileNotFoundError(f"{path} is not a readable file")
         svc = _services(db)
         total, started = IngestResult(), time.perf_counter()
-        with typer.progressbar(paths, label="ingest", file=sys.stderr) as bar:
+        with progress(paths, "ingest", len(paths)) as bar:
             for path in bar:
                 for result in svc.ingest_file(path):
                     total.add(result)

@@ -52,7 +52,7 @@ def load_tenants(path: Path | None = None) -> list[tuple[str, str, str]]:
         if reader.fieldnames is None or not {"tenant_id", "name", "tier"} <= set(reader.fieldnames):
             raise ConfigError(f"{path}: the header must have tenant_id, name and tier")
         for number, row in enumerate(reader, start=2):
-            tenant, name, tier = (row["tenant_id"] or "").strip(), (row["name"] or "").strip(), (row["tier"] or "").strip()
+            tenant, name, tier = ((row[k] or "").strip() for k in ("tenant_id", "name", "tier"))
             if not tenant or tier not in VALID_TIERS:
                 raise ConfigError(f"{path} line {number}: needs a tenant_id and a tier among {', '.join(VALID_TIERS)}")
             rows.append((tenant, name or tenant, tier))

@@ -83,7 +83,8 @@ def _catalogue_lookup(vendor: str, model: str, hour: datetime, service_tier: str
             return f"no {tier!r} service-tier price for {provider.id}/{info.id} in {GENAI_PRICES_SOURCE}"
         context = {key: tier}
     prices = info.get_prices(hour, context)
-    return ModelMatch(provider.id, info.id, prices, GENAI_PRICES_SOURCE, f"{provider.id}/{info.id}@{hour}/{service_tier}")
+    key = f"{provider.id}/{info.id}@{hour}/{service_tier}"
+    return ModelMatch(provider.id, info.id, prices, GENAI_PRICES_SOURCE, key)
 
 
 class Pricer:

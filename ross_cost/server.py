@@ -6,8 +6,8 @@ DuckDB lets one process hold a file, so `st.App` serves the pages and our Starle
 from __future__ import annotations
 
 import os
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from ross_cost import services

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ross_cost import config
 from ross_cost.attribution import Attributor
-from ross_cost.ingest import IngestResult, Ingestor
+from ross_cost.ingest import Ingestor, IngestResult
 from ross_cost.otel.decode import decode_request, read_file
 from ross_cost.pricing import GENAI_PRICES_SOURCE, Pricer
 from ross_cost.query import CostQuery, CostRow

@@ -30,13 +30,13 @@ PRICE = Price(Decimal("0.000003123457"), Decimal("0.000002811111"), "genai-price
 MARCH = (date(2026, 3, 1), date(2026, 4, 1))
 
 
-def utc(*fields: int) -> datetime:
-    return datetime(*fields, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def stored(*fields: int) -> datetime:
+def stored(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """Timestamps are stored as naive UTC."""
-    return utc(*fields).replace(tzinfo=None)
+    return utc(year, month, day, hour, minute).replace(tzinfo=None)
 
 
 T0 = utc(2026, 3, 2, 12, 0)
@@ -222,7 +222,9 @@ def test_cost_groups_and_filters_give_hand_computed_totals(store: Store) -> None
     ]
     assert rows[0].list_cost == Decimal("0.037481484") and rows[0].effective_cost == Decimal("0.033733332")
     tools = costs(store, "tool_name", agent_slug=("sales",), layer=("tool", "response"))
-    assert [(r.keys, r.unpriced_quantity, r.list_cost) for r in tools] == [({"tool_name": "search"}, {"Calls": 5}, 0)]
+    assert [(r.keys, r.unpriced_quantity, r.list_cost) for r in tools] == [
+        ({"tool_name": "search"}, {"Calls": 5}, Decimal(0))
+    ]
     assert [r.keys["tool_name"] for r in costs(store, "tool_name")] == ["n/a", "search"]
 
 
@@ -385,6 +387,14 @@ def test_a_duckdb_file_held_by_another_process_gives_one_sentence(tmp_path: Path
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_file_that_is_not_a_duckdb_database_gives_one_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "notes.duckdb"
+    path.write_text("not a database")
+    with pytest.raises(StoreError) as caught:
+        Store.open(f"duckdb:///{path}")
+    assert "is not a DuckDB database" in one_sentence(caught.value)
 
 
 def test_default_url_is_the_env_variable_or_the_embedded_file(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,12 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 Row = tuple[Any, ...]
+#: Values column by column, in the table's column order (cheaper to build and to hand to Arrow than rows).
+Columns = Sequence[Sequence[Any]]
+
+
+def columns_of(rows: Sequence[Row], width: int) -> list[Sequence[Any]]:
+    return list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
 
 
 def arrow_type(type_: sa.types.TypeEngine[Any]) -> pa.DataType:
@@ -31,9 +37,8 @@ def arrow_type(type_: sa.types.TypeEngine[Any]) -> pa.DataType:
     return pa.string()
 
 
-def arrow_table(columns: Sequence[sa.ColumnElement[Any]], rows: Sequence[Row]) -> pa.Table:
-    transposed: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-    arrays = [pa.array(values, type=arrow_type(col.type)) for col, values in zip(columns, transposed, strict=True)]
+def arrow_table(columns: Sequence[sa.ColumnElement[Any]], values: Columns) -> pa.Table:
+    arrays = [pa.array(column, type=arrow_type(col.type)) for col, column in zip(columns, values, strict=True)]
     return pa.Table.from_arrays(arrays, names=[col.key for col in columns])
 
 
@@ -50,42 +55,43 @@ def registered(conn: sa.Connection, table: pa.Table, prefix: str) -> Iterator[sa
         driver.unregister(name)
 
 
-def copy_rows(conn: sa.Connection, target: str, names: Sequence[str], rows: Sequence[Row]) -> None:
+def copy_columns(conn: sa.Connection, target: str, names: Sequence[str], values: Columns) -> None:
     """PostgreSQL COPY through psycopg 3, inside the SQLAlchemy connection's transaction."""
     preparer = conn.dialect.identifier_preparer
     column_list = ", ".join(preparer.quote(name) for name in names)
     driver = conn.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor, cursor.copy(f"COPY {target} ({column_list}) FROM STDIN") as copy:
-        for row in rows:
+        for row in zip(*values, strict=True):
             copy.write_row(row)
 
 
-def append_rows(conn: sa.Connection, table: sa.Table, rows: Sequence[Row]) -> None:
-    """Append rows given in the table's column order, through the engine's fast path."""
-    if not rows:
+def append_columns(conn: sa.Connection, table: sa.Table, values: Columns) -> None:
+    """Append rows, given column by column in the table's column order, through the engine's fast path."""
+    if not values or not values[0]:
         return
     columns = list(table.columns)
     if conn.dialect.name == "duckdb":
-        with registered(conn, arrow_table(columns, rows), table.name) as source:
+        with registered(conn, arrow_table(columns, values), table.name) as source:
             select = sa.select(*(source.c[col.key] for col in columns))
             conn.execute(table.insert().from_select([col.key for col in columns], select))
         return
     target = conn.dialect.identifier_preparer.format_table(table)
-    copy_rows(conn, target, [col.key for col in columns], rows)
+    copy_columns(conn, target, [col.key for col in columns], values)
 
 
 @contextmanager
 def staged(conn: sa.Connection, columns: Sequence[sa.Column[Any]], rows: Sequence[Row]) -> Iterator[sa.TableClause]:
     """A transaction-scoped table holding `rows`, to join against in UPDATE ... FROM or SELECT."""
+    values = columns_of(rows, len(columns))
     if conn.dialect.name == "duckdb":
-        with registered(conn, arrow_table(columns, rows), "stage") as source:
+        with registered(conn, arrow_table(columns, values), "stage") as source:
             yield source
         return
     name = f"ross_stage_{uuid.uuid4().hex}"
     ddl = ", ".join(f"{col.key} {col.type.compile(conn.dialect)}" for col in columns)
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} ({ddl}) ON COMMIT DROP")
-    copy_rows(conn, name, [col.key for col in columns], rows)
+    copy_columns(conn, name, [col.key for col in columns], values)
     conn.exec_driver_sql(f"ANALYZE {name}")
     yield sa.table(name, *(sa.column(col.key) for col in columns))
     conn.exec_driver_sql(f"DROP TABLE {name}")  # not on error: the rolled-back transaction drops it

@@ -65,7 +65,7 @@ def describe_failure(url: URL, error: BaseException) -> str:
                 "stop that process or point --db / ROSS_DB_URL elsewhere."
             )
         if "not a valid duckdb" in reason.lower() or "database file" in reason.lower():
-            return f"The file {path} is not a DuckDB database ({one_sentence(reason)})."
+            return f"The file {path} exists but is not a DuckDB database; point --db / ROSS_DB_URL elsewhere."
         return f"Cannot open the DuckDB file {path}: {one_sentence(reason)}."
     return f"Cannot connect to the database at {where}: {one_sentence(reason)}."
 

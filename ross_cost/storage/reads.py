@@ -76,41 +76,30 @@ def cost_select(schema: Schema, query: CostQuery) -> sa.Select[Any]:
     )
 
 
-def _key_text(value: Any) -> str:
-    if value is None:
-        return NOT_APPLICABLE
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def _money(value: Any) -> Decimal:
-    return _ZERO if value is None else quantize_money(Decimal(value))
-
-
 def cost_rows(conn: sa.Connection, schema: Schema, query: CostQuery) -> list[CostRow]:
-    names = [*query.group_by, *(("period",) if query.granularity is not None else ())]
+    """Run the cost select and shape its rows (positionally: large day-level answers stay quick)."""
+    names = list(query.group_by)
+    width = len(names)
+    with_period = query.granularity is not None
+    units = [unit.value for unit in Unit]
     rows: list[CostRow] = []
-    for record in conn.execute(cost_select(schema, query)).mappings():
-        if not record["lines"]:
+    for record in conn.execute(cost_select(schema, query)).all():
+        if not record[width + with_period + 2]:
             continue  # an ungrouped aggregate over no lines still yields one row: no lines, no answer
-        quantity: dict[str, int] = {}
-        unpriced: dict[str, int] = {}
-        for unit in Unit:
-            if q := int(record[f"q_{unit.name}"] or 0):
-                quantity[unit.value] = q
-            if u := int(record[f"u_{unit.name}"] or 0):
-                unpriced[unit.value] = u
-        keys = {name: _key_text(record[f"k_{i}"]) for i, name in enumerate(query.group_by)}
-        if query.granularity is not None:
-            keys["period"] = _key_text(record["k_period"])
-        assert list(keys) == names
+        keys = dict(zip(names, record[:width], strict=True))  # every key is NOT NULL or coalesced in SQL
+        if with_period:
+            keys["period"] = record[width].isoformat()
+        list_cost, effective_cost, lines, *by_unit = record[width + with_period :]
+        quantity = {unit: int(q) for unit, q in zip(units, by_unit[0::2], strict=True) if q}
+        unpriced = {unit: int(q) for unit, q in zip(units, by_unit[1::2], strict=True) if q}
         rows.append(
             CostRow(
                 keys=keys,
-                list_cost=_money(record["list_cost"]),
-                effective_cost=_money(record["effective_cost"]),
+                list_cost=_ZERO if list_cost is None else list_cost,
+                effective_cost=_ZERO if effective_cost is None else effective_cost,
                 quantity=quantity,
                 unpriced_quantity=unpriced,
-                lines=int(record["lines"]),
+                lines=int(lines),
             )
         )
     return rows

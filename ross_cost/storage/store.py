@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -90,6 +91,13 @@ class Store:
     def cost(self, query: CostQuery) -> list[CostRow]:
         with self.engine.connect() as conn:
             return reads.cost_rows(conn, self.schema, query)
+
+    def day_range(self) -> tuple[date, date] | None:
+        """First and last day with usage lines; None for an empty store."""
+        lines = self.schema.usage_lines
+        with self.engine.connect() as conn:
+            first, last = conn.execute(sa.select(sa.func.min(lines.c.day), sa.func.max(lines.c.day))).one()
+        return None if first is None else (first, last)
 
     def line_count(self) -> int:
         with self.engine.connect() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,19 +13,22 @@ import sqlalchemy as sa
 from ross_cost.model import (
     MONEY_PLACES,
     MONEY_PRECISION,
+    MONEY_QUANTUM,
     UNATTRIBUTED,
     UNKNOWN_CHANNEL,
+    LineKind,
     UsageLine,
     quantize_money,
     unit_of,
 )
-from ross_cost.storage.bulk import Row, append_rows, staged
+from ross_cost.storage.bulk import Row, append_columns, columns_of, staged
 from ross_cost.storage.records import UPDATABLE_DIMENSIONS, ContextRow, DimensionUpdate, StoreError, WriteBatch
 from ross_cost.storage.schema import Schema
 
 #: Largest magnitude a DECIMAL(18, 12) column holds.
 MONEY_LIMIT = Decimal(10) ** (MONEY_PRECISION - MONEY_PLACES)
 UNPRICED_WITHOUT_REASON = "no price and no reason given"
+_UNIT_OF = {kind: unit_of(kind).value for kind in LineKind}
 
 
 def utc_naive(ts: datetime) -> datetime:
@@ -35,7 +38,7 @@ def utc_naive(ts: datetime) -> datetime:
 
 def _money(value: Decimal, line: UsageLine, what: str) -> Decimal:
     stored = quantize_money(value)
-    if abs(stored) >= MONEY_LIMIT:
+    if not -MONEY_LIMIT < stored < MONEY_LIMIT:
         raise StoreError(
             f"The {what} {value} of span {line.trace_id}/{line.span_id} ({line.kind.value}) "
             f"exceeds what DECIMAL({MONEY_PRECISION}, {MONEY_PLACES}) can store."
@@ -43,50 +46,77 @@ def _money(value: Decimal, line: UsageLine, what: str) -> Decimal:
     return stored
 
 
-def line_row(line: UsageLine, ingested_at: datetime) -> Row:
-    """One usage_lines row, in the table's column order. Costs are unit price x quantity, rounded once."""
-    ts = utc_naive(line.ts)
-    dims = line.dims
-    price = line.price
-    if price is None:
-        money: tuple[Decimal | None, ...] = (None, None, None, None)
-        reason: str | None = line.unpriced_reason or UNPRICED_WITHOUT_REASON
-        source = reference = contract = None
-    else:
-        money = (
-            _money(price.list_unit_price, line, "list unit price"),
-            _money(price.effective_unit_price, line, "effective unit price"),
-            _money(price.list_unit_price * line.quantity, line, "list cost"),
-            _money(price.effective_unit_price * line.quantity, line, "effective cost"),
-        )
-        reason, source, reference, contract = None, price.source, price.reference, price.contract
-    return (
-        line.trace_id,
-        line.span_id,
-        line.kind.value,
+def money_columns(lines: Sequence[UsageLine]) -> list[list[Any]]:
+    """Unit prices, costs (unit price x quantity, rounded once to 12 places), reason and price provenance.
+
+    Costs are NULL exactly when a line is unpriced, and then it always carries a reason.
+    """
+    columns: list[list[Any]] = [[] for _ in range(8)]
+    lu, eu, lc, ec, reason, source, reference, contract = columns
+    per_price: dict[int, tuple[Decimal, Decimal]] = {}  # lines of one batch share Price objects
+    for line in lines:
+        price = line.price
+        if price is None:
+            for column in (lu, eu, lc, ec, source, reference, contract):
+                column.append(None)
+            reason.append(line.unpriced_reason or UNPRICED_WITHOUT_REASON)
+            continue
+        units = per_price.get(id(price))
+        if units is None:
+            units = per_price[id(price)] = (
+                _money(price.list_unit_price, line, "list unit price"),
+                _money(price.effective_unit_price, line, "effective unit price"),
+            )
+        lu.append(units[0])
+        eu.append(units[1])
+        lc.append((price.list_unit_price * line.quantity).quantize(MONEY_QUANTUM, ROUND_HALF_EVEN))
+        ec.append((price.effective_unit_price * line.quantity).quantize(MONEY_QUANTUM, ROUND_HALF_EVEN))
+        reason.append(None)
+        source.append(price.source)
+        reference.append(price.reference)
+        contract.append(price.contract)
+    _check_range(lines, lc, "list cost")
+    _check_range(lines, ec, "effective cost")
+    return columns
+
+
+def _check_range(lines: Sequence[UsageLine], costs: list[Decimal | None], what: str) -> None:
+    """Fail the batch (naming the line) if a cost does not fit the money column; fast when all fit."""
+    present = [cost for cost in costs if cost]
+    if not present or (min(present) > -MONEY_LIMIT and max(present) < MONEY_LIMIT):
+        return
+    for line, cost in zip(lines, costs, strict=True):
+        if cost is not None:
+            _money(cost, line, what)
+
+
+def line_columns(lines: Sequence[UsageLine], ingested_at: datetime) -> list[list[Any]]:
+    """usage_lines values column by column, in the table's column order."""
+    ts = [utc_naive(line.ts) for line in lines]
+    dims = [line.dims for line in lines]
+    return [
+        [line.trace_id for line in lines],
+        [line.span_id for line in lines],
+        [line.kind.value for line in lines],
         ts,
-        ts.date(),
-        line.layer.value,
-        dims.get("tenant_id") or UNATTRIBUTED,
-        dims.get("agent_slug") or UNATTRIBUTED,
-        dims.get("module_id") or UNATTRIBUTED,
-        line.model,
-        line.provider,
-        dims.get("channel") or UNKNOWN_CHANNEL,
-        dims.get("conversation_id") or None,
-        line.operation,
-        line.tool_name,
-        line.memory_layer,
-        line.service_tier,
-        line.quantity,
-        unit_of(line.kind).value,
-        *money,
-        reason,
-        source,
-        reference,
-        contract,
-        ingested_at,
-    )
+        [t.date() for t in ts],
+        [line.layer.value for line in lines],
+        [d.get("tenant_id") or UNATTRIBUTED for d in dims],
+        [d.get("agent_slug") or UNATTRIBUTED for d in dims],
+        [d.get("module_id") or UNATTRIBUTED for d in dims],
+        [line.model for line in lines],
+        [line.provider for line in lines],
+        [d.get("channel") or UNKNOWN_CHANNEL for d in dims],
+        [d.get("conversation_id") or None for d in dims],
+        [line.operation for line in lines],
+        [line.tool_name for line in lines],
+        [line.memory_layer for line in lines],
+        [line.service_tier for line in lines],
+        [line.quantity for line in lines],
+        [_UNIT_OF[line.kind] for line in lines],
+        *money_columns(lines),
+        [ingested_at] * len(lines),
+    ]
 
 
 def context_row(ctx: ContextRow) -> Row:
@@ -157,15 +187,15 @@ def write_batch(conn: sa.Connection, schema: Schema, batch: WriteBatch) -> None:
     """All of a batch inside the caller's transaction. Rows are built first, so bad input writes nothing."""
     received_at = utc_naive(batch.received_at or datetime.now(UTC))
     day: date = received_at.date()
-    context_rows = [context_row(ctx) for ctx in batch.contexts]
-    line_rows = [line_row(line, received_at) for line in batch.lines]
-    rejection_rows = [(received_at, day, t, s, reason, batch.source) for t, s, reason in batch.rejections]
+    contexts = columns_of([context_row(ctx) for ctx in batch.contexts], len(schema.span_context.columns))
+    lines = line_columns(batch.lines, received_at)
+    rejections = [(received_at, day, t, s, reason, batch.source) for t, s, reason in batch.rejections]
     update_groups(batch.updates)  # validate before writing anything
-    append_rows(conn, schema.span_context, context_rows)
-    append_rows(conn, schema.usage_lines, line_rows)
+    append_columns(conn, schema.span_context, contexts)
+    append_columns(conn, schema.usage_lines, lines)
     if batch.updates:
         apply_updates(conn, schema, batch.updates)
-    append_rows(conn, schema.rejections, rejection_rows)
+    append_columns(conn, schema.rejections, columns_of(rejections, len(schema.rejections.columns)))
     conn.execute(
         schema.ingest_log.insert().values(
             received_at=received_at,
