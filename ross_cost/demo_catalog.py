@@ -7,6 +7,7 @@ place. data/tenants.csv is the same tenant list as a file for the tenants loader
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 CHANNELS: Final = ("voice", "email", "linkedin", "whatsapp", "cockpit")
@@ -75,27 +76,27 @@ class ModelSpec:
     response_model: str
     operation: str  # "chat", or "generate_content" for Gemini
     cache: str  # "explicit" (Anthropic read+write), "automatic" (read only) or "none"
-    reasoning: str  # "none", "thinking" (Anthropic), "openai" or "gemini": all inside output_tokens
     tool_finish: str  # finish reason of a tool-calling turn; "" when this model is not used for tool turns
     stop_finish: str
     tokens_per_second: float
     server_address: str
+    reasoning_median: int = 0  # reasoning tokens of a final answer, always counted inside output_tokens
 
 
-def _anthropic(request: str, response: str, tps: float, reasoning: str = "none") -> ModelSpec:
+def _anthropic(request: str, response: str, tps: float, thinking: int = 0) -> ModelSpec:
     return ModelSpec(
-        "anthropic", request, response, "chat", "explicit", reasoning, "tool_use", "end_turn", tps, "api.anthropic.com"
+        "anthropic", request, response, "chat", "explicit", "tool_use", "end_turn", tps, "api.anthropic.com", thinking
     )
 
 
-def _openai(request: str, response: str, tps: float, reasoning: str = "none", host: str = "api.openai.com") -> ModelSpec:
-    cache = "none" if host != "api.openai.com" else "automatic"
-    return ModelSpec("openai", request, response, "chat", cache, reasoning, "tool_calls", "stop", tps, host)
+def _openai(request: str, response: str, tps: float, reasoning: int = 0, host: str = "api.openai.com") -> ModelSpec:
+    cache = "automatic" if host == "api.openai.com" else "none"
+    return ModelSpec("openai", request, response, "chat", cache, "tool_calls", "stop", tps, host, reasoning)
 
 
-def _gemini(name: str, tps: float) -> ModelSpec:
+def _gemini(name: str, tps: float, thoughts: int) -> ModelSpec:
     host = "generativelanguage.googleapis.com"
-    return ModelSpec("gcp.gemini", name, name, "generate_content", "automatic", "gemini", "", "stop", tps, host)
+    return ModelSpec("gcp.gemini", name, name, "generate_content", "automatic", "", "stop", tps, host, thoughts)
 
 
 SELF_HOSTED: Final = "vllm.internal.ross"
@@ -104,12 +105,12 @@ EMBEDDING_MODEL: Final = "text-embedding-3-small"
 
 MODELS: Final = {
     "claude-sonnet-4-5": _anthropic("claude-sonnet-4-5", "claude-sonnet-4-5-20250929", 60),
-    "claude-opus-4-6": _anthropic("claude-opus-4-6", "claude-opus-4-6", 40, reasoning="thinking"),
+    "claude-opus-4-6": _anthropic("claude-opus-4-6", "claude-opus-4-6", 40, thinking=2200),
     "claude-haiku-4-5": _anthropic("claude-haiku-4-5", "claude-haiku-4-5-20251001", 120),
     "gpt-4.1-mini": _openai("gpt-4.1-mini", "gpt-4.1-mini-2025-04-14", 100),
-    "gpt-5": _openai("gpt-5", "gpt-5-2025-08-07", 60, reasoning="openai"),
-    "gemini-2.5-flash": _gemini("gemini-2.5-flash", 150),
-    "gemini-2.5-pro": _gemini("gemini-2.5-pro", 70),
+    "gpt-5": _openai("gpt-5", "gpt-5-2025-08-07", 60, reasoning=900),
+    "gemini-2.5-flash": _gemini("gemini-2.5-flash", 150, 250),
+    "gemini-2.5-pro": _gemini("gemini-2.5-pro", 70, 1000),
     "llama-3.3-70b-instruct": _openai("llama-3.3-70b-instruct", "llama-3.3-70b-instruct", 50, host=SELF_HOSTED),
     UNKNOWN_MODEL: _openai(UNKNOWN_MODEL, UNKNOWN_MODEL, 50, host=SELF_HOSTED),
 }
@@ -130,7 +131,7 @@ DELIVERY_TOOL: Final = {
 }
 #: Channels whose turn arrives as an HTTP webhook (root is a SERVER span "POST /turn").
 WEBHOOK_CHANNELS: Final = frozenset({"voice", "whatsapp", "cockpit"})
-#: Memory framework -> (store id prefix, per-turn write operation).
+#: Memory framework -> the operation that stores what a turn learned.
 MEMORY_STORES: Final = {"letta": "update_memory", "mem0": "upsert_memory", "graphiti": "create_memory"}
 
 Weighted = tuple[tuple[str, float], ...]
@@ -141,7 +142,7 @@ class AgentSpec:
     """One agent: its role, where it talks, which modules run it, its models and tools, its token profile.
 
     Token medians are per chat turn: `prefix` is the cacheable system prompt plus tool definitions,
-    `context` the uncached conversation and retrieved text, `out_tool` a tool-call turn's output and
+    `context` the uncached conversation (retrieved chunks come on top), `out_tool` a tool-call turn's output and
     `out_final` the visible answer. `emitter` is the instrumentation generation its services run.
     """
 
@@ -153,27 +154,28 @@ class AgentSpec:
     models: Weighted
     tools: Weighted  # tools the model calls (MCP tools included); channel delivery tools are added per turn
     memory: str  # "letta", "mem0", "graphiti" or ""
-    retrieval: tuple[str, str, float]  # (data source id, vector store, probability); ("", "", 0) for none
+    retrieval: tuple[str, str, float, int]  # (data source id, vector store, probability, retrieved tokens)
     prefix: int
     context: int
     out_tool: int
     out_final: int
     tool_turn: float  # probability that the first turn ends in a tool call
+    weekend: float = 1.0  # weekend traffic relative to the other agents' (support stays open, finance does not)
     emitter: str = "semconv"  # "semconv", "openllmetry-0.47" or "openllmetry-0.52"
 
-    @property
+    @cached_property
     def slug(self) -> str:
         return "-".join(self.name.lower().split())
 
 
 AGENTS: Final = (
     AgentSpec(
-        "Sara", "inbound customer support and ticket triage", 0.22,
+        "Sara", "inbound customer support and ticket triage", 0.245,
         (("whatsapp", 0.4), ("email", 0.3), ("voice", 0.15), ("cockpit", 0.15)),
         (("M01", 0.6), ("M03", 0.4)),
         (("claude-sonnet-4-5", 0.7), ("claude-haiku-4-5", 0.3)),
         (("crm_lookup", 0.7), ("web_search", 0.1), ("calendar_book", 0.2)),
-        "letta", ("kb-main", "qdrant", 0.8), 5200, 1300, 90, 260, 0.75,
+        "letta", ("kb-main", "qdrant", 0.8, 1000), 5200, 450, 90, 260, 0.75, weekend=1.3,
     ),
     AgentSpec(
         "Maya", "marketing content and campaigns", 0.09,
@@ -181,7 +183,7 @@ AGENTS: Final = (
         (("M04", 0.6), ("M05", 0.4)),
         (("gpt-4.1-mini", 0.45), ("gemini-2.5-flash", 0.35), ("claude-sonnet-4-5", 0.2)),
         (("web_search", 0.3), ("notion.query", 0.7)),
-        "mem0", ("", "", 0.0), 3500, 1200, 80, 650, 0.6,
+        "mem0", ("", "", 0.0, 0), 3500, 1000, 80, 650, 0.6,
     ),
     AgentSpec(
         "Will", "executive assistant: scheduling and weekly digests", 0.11,
@@ -189,15 +191,15 @@ AGENTS: Final = (
         (("M06", 0.7), ("M11", 0.3)),
         (("claude-haiku-4-5", 0.5), ("gpt-4.1-mini", 0.5)),
         (("calendar_book", 0.7), ("crm_lookup", 0.3)),
-        "mem0", ("", "", 0.0), 3000, 800, 70, 200, 0.7,
+        "mem0", ("", "", 0.0, 0), 3000, 700, 70, 200, 0.7,
     ),
     AgentSpec(
         "Patxi", "finance operations analyst for the FinOps team", 0.06,
         (("cockpit", 0.85), ("email", 0.15)),
         (("M10", 0.6), ("M11", 0.4)),
-        (("gpt-5", 0.5), ("gemini-2.5-pro", 0.3), ("claude-opus-4-6", 0.2)),
+        (("gpt-5", 0.6), ("gemini-2.5-pro", 0.3), ("claude-opus-4-6", 0.1)),
         (("doc_render", 0.6), ("notion.query", 0.4)),
-        "graphiti", ("kb-main", "pgvector", 0.3), 3000, 1800, 120, 600, 0.5,
+        "graphiti", ("kb-main", "pgvector", 0.3, 600), 3000, 1200, 120, 600, 0.5, weekend=0.0,
     ),
     AgentSpec(
         "Sales Cdr", "outbound sales cadences and lead qualification", 0.13,
@@ -205,15 +207,15 @@ AGENTS: Final = (
         (("M07", 0.65), ("M08", 0.35)),
         (("claude-sonnet-4-5", 0.6), ("gpt-4.1-mini", 0.4)),
         (("crm_lookup", 0.4), ("hubspot.search_contacts", 0.6)),
-        "graphiti", ("kb-sales", "pgvector", 0.6), 4200, 1100, 110, 300, 0.8,
+        "graphiti", ("kb-sales", "pgvector", 0.6, 500), 4200, 600, 110, 300, 0.8,
     ),
     AgentSpec(
-        "Will Fund", "investor relations and fundraising updates", 0.07,
+        "Will Fund", "investor relations and fundraising updates", 0.045,
         (("email", 0.65), ("linkedin", 0.15), ("cockpit", 0.2)),
         (("M09", 1.0),),
         (("claude-sonnet-4-5", 0.9), ("claude-haiku-4-5", 0.1)),
         (("web_search", 0.3), ("doc_render", 0.4), ("notion.query", 0.3)),
-        "letta", ("kb-main", "qdrant", 0.4), 3000, 450, 80, 450, 0.45,
+        "letta", ("kb-main", "qdrant", 0.4, 400), 2000, 300, 80, 450, 0.45,
     ),
     AgentSpec(
         "Atlas", "research and knowledge-base answers", 0.11,
@@ -221,7 +223,7 @@ AGENTS: Final = (
         (("M02", 0.6), ("M12", 0.4)),
         (("claude-sonnet-4-5", 0.45), ("gemini-2.5-flash", 0.35), ("llama-3.3-70b-instruct", 0.2)),
         (("web_search", 0.4), ("notion.query", 0.6)),
-        "graphiti", ("kb-main", "qdrant", 0.95), 3000, 2200, 80, 420, 0.5,
+        "graphiti", ("kb-main", "qdrant", 0.95, 1400), 3000, 750, 80, 420, 0.5,
     ),
     AgentSpec(
         "Irati", "multilingual voice receptionist", 0.13,
@@ -229,7 +231,7 @@ AGENTS: Final = (
         (("M06", 0.7), ("M01", 0.3)),
         (("claude-haiku-4-5", 0.6), ("gpt-4.1-mini", 0.25), ("llama-3.3-70b-instruct", 0.15)),
         (("calendar_book", 0.7), ("crm_lookup", 0.3)),
-        "letta", ("", "", 0.0), 2500, 700, 60, 120, 0.6, emitter="openllmetry-0.52",
+        "letta", ("", "", 0.0, 0), 2500, 600, 60, 120, 0.6, weekend=1.4, emitter="openllmetry-0.52",
     ),
     AgentSpec(
         "FLOW", "back-office workflow automation and the nightly re-index", 0.08,
@@ -237,20 +239,72 @@ AGENTS: Final = (
         (("M00", 0.7), ("M10", 0.3)),
         (("llama-3.3-70b-instruct", 0.5), ("gpt-4.1-mini", 0.3), ("claude-haiku-4-5", 0.2)),
         (("doc_render", 0.6), ("crm_lookup", 0.4)),
-        "", ("", "", 0.0), 2000, 1500, 90, 300, 0.6, emitter="openllmetry-0.47",
+        "", ("", "", 0.0, 0), 1200, 1200, 90, 300, 0.6, weekend=0.5, emitter="openllmetry-0.47",
     ),
 )  # fmt: skip
 AGENT_BY_NAME: Final = {agent.name: agent for agent in AGENTS}
 
-#: Per-emitter instrumentation scope of the inference spans.
-LLM_SCOPES: Final = {
-    ("semconv", "anthropic"): ("opentelemetry.instrumentation.genai.anthropic", "1.3b0"),
-    ("semconv", "openai"): ("opentelemetry.instrumentation.genai.openai", "1.3b0"),
-    ("semconv", "gcp.gemini"): ("opentelemetry.instrumentation.google_genai", "0.4b0"),
-    ("openllmetry-0.47", "anthropic"): ("opentelemetry.instrumentation.anthropic", "0.47.3"),
-    ("openllmetry-0.47", "openai"): ("opentelemetry.instrumentation.openai", "0.47.3"),
-    ("openllmetry-0.52", "anthropic"): ("opentelemetry.instrumentation.anthropic", "0.52.1"),
-    ("openllmetry-0.52", "openai"): ("opentelemetry.instrumentation.openai", "0.52.1"),
+
+@dataclass(frozen=True)
+class Emitter:
+    """How one instrumentation generation spells inference usage (shared/reference/otel-genai.md §6).
+
+    Every emitter here reports input including cache and output including reasoning; an empty key means
+    that emitter does not report the quantity at all.
+    """
+
+    legacy: bool  # OpenLLMetry: `llm.request.type` instead of gen_ai.operation.name, spans named "openai.chat"
+    provider_key: str
+    input_key: str
+    output_key: str
+    cache_read_key: str
+    cache_write_key: str
+    reasoning_key: str
+    total_key: str
+    finish_key: str  # the finish reasons: a string array, or one string under the llm.* key
+    scope_version: str
+
+
+EMITTERS: Final = {
+    "semconv": Emitter(
+        False, "gen_ai.provider.name", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens",
+        "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_creation.input_tokens",
+        "gen_ai.usage.reasoning.output_tokens", "", "gen_ai.response.finish_reasons", "1.3b0",
+    ),
+    "openllmetry-0.52": Emitter(  # 0.48 - 0.53: gen_ai.system and the underscore cache keys
+        True, "gen_ai.system", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens",
+        "gen_ai.usage.cache_read_input_tokens", "gen_ai.usage.cache_creation_input_tokens",
+        "llm.usage.reasoning_tokens", "llm.usage.total_tokens", "gen_ai.response.finish_reasons", "0.52.1",
+    ),
+    "openllmetry-0.47": Emitter(  # <= 0.47: prompt/completion tokens and no cache keys
+        True, "gen_ai.system", "gen_ai.usage.prompt_tokens", "gen_ai.usage.completion_tokens",
+        "", "", "llm.usage.reasoning_tokens", "llm.usage.total_tokens", "llm.response.finish_reason", "0.47.3",
+    ),
+}  # fmt: skip
+#: Instrumentation scope name of inference spans, per (semconv?, provider).
+LLM_SCOPE_NAMES: Final = {
+    (False, "anthropic"): "opentelemetry.instrumentation.genai.anthropic",
+    (False, "openai"): "opentelemetry.instrumentation.genai.openai",
+    (False, "gcp.gemini"): "opentelemetry.instrumentation.google_genai",
+    (True, "anthropic"): "opentelemetry.instrumentation.anthropic",
+    (True, "openai"): "opentelemetry.instrumentation.openai",
 }
 APP_SCOPE: Final = ("ross.agents", "2.14.0")
 MCP_SCOPE: Final = ("opentelemetry.instrumentation.mcp", "0.3b0")
+
+#: The four planted drifts: (layer, name, days before the end when it starts, agent slug, description).
+#: 42 calm days separate them; the last ends 18 days before the end so the return to normal is visible.
+EPISODES: Final = (
+    ("prompt", "RAG context bloat", 200, None,
+     "Retrieval top-k raised from 4 to 12 for Sara and Atlas: their uncached input tokens roughly double."),
+    ("tool", "New MCP integration: salesforce.query", 144, "sales-cdr",
+     "Sales Cdr starts calling the new Salesforce MCP server: several tools/call spans per trace."),
+    ("memory", "Prompt-cache miss spike", 88, None,
+     "A prompt-template change breaks the cached prefix: half of all Anthropic calls miss the cache, so cache "
+     "reads halve and cache writes (1.25x the input price) grow about five-fold; mem0 also re-indexes nightly."),
+    ("response", "Will Fund upgraded to Opus with thinking", 32, "will-fund",
+     "Will Fund moves from Claude Sonnet 4.5 to Claude Opus 4.6 with extended thinking: heavy reasoning tokens."),
+)  # fmt: skip
+EPISODE_DAYS: Final = 14
+#: Agents whose retrieved context bloats in the prompt episode.
+BLOATED_AGENTS: Final = frozenset({"Sara", "Atlas"})
