@@ -49,7 +49,7 @@ class FocusColumn:
     why: str = ""
 
 
-S, D, T, KV, JO, I = (
+S, D, T, KV, JO, INT = (
     DataType.STRING,
     DataType.DECIMAL,
     DataType.DATETIME,
@@ -168,22 +168,20 @@ CUSTOM_COLUMNS: tuple[FocusColumn, ...] = tuple(
         ("x_AgentSlug", S, False, "agent dimension"),
         ("x_ModuleId", S, False, "module dimension"),
         ("x_Channel", S, False, "channel dimension, 'unknown' when unresolved"),
-        ("x_Model", S, False, "model dimension ('n/a' on lines without a model)"),
-        ("x_Provider", S, False, "provider dimension as stored (vendor id)"),
+        ("x_Model", S, True, "model dimension, null on lines that use no model"),
+        ("x_Provider", S, True, "provider dimension as stored (vendor id), null where no vendor is involved"),
         ("x_LineKind", S, False, "token bucket (input_uncached, cache_read, ...), tool_call or memory_operation"),
         ("x_ToolName", S, True, "tool name on tool lines"),
         ("x_MemoryLayer", S, True, "memory layer detail (prompt_cache, embeddings, mem0, ...)"),
         ("x_ServiceTier", S, True, "provider service tier when reported (batch, priority, flex)"),
-        ("x_PriceSource", S, False, "where the price came from, with version"),
-        ("x_PriceReference", S, False, "the price entry used, for audit and re-pricing"),
+        ("x_PriceSource", S, True, "where the price came from, with version"),
+        ("x_PriceReference", S, True, "the price entry used, for audit and re-pricing"),
         ("x_NegotiatedTerm", S, True, "price book term that set the contracted price, null at list price"),
-        ("x_UsageLines", I, False, "number of stored usage lines summed into this row"),
+        ("x_UsageLines", INT, False, "number of stored usage lines summed into this row"),
     )
 )
 
-EMITTED_FOCUS_NAMES: tuple[str, ...] = tuple(
-    c.name for c in SPEC_COLUMNS if c.level is M or c.name in OPTIONAL_EMITTED
-)
+EMITTED_FOCUS_NAMES: tuple[str, ...] = tuple(c.name for c in SPEC_COLUMNS if c.level is M or c.name in OPTIONAL_EMITTED)
 COLUMNS: tuple[FocusColumn, ...] = (
     *(SPEC_BY_NAME[name] for name in EMITTED_FOCUS_NAMES),
     *CUSTOM_COLUMNS,
@@ -241,5 +239,5 @@ _METADATA_TYPE: Mapping[DataType, str] = {
     T: "DATETIME",
     KV: "JSON",
     JO: "JSON",
-    I: "INTEGER",
+    INT: "INTEGER",
 }

@@ -11,15 +11,18 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-#: A cell of a FOCUS row as the row builder makes it: text, an exact Decimal, an int (x_ counts) or null.
-Cell = str | Decimal | int | None
+#: A cell of a FOCUS row as the row builder makes it: its text (decimals already formatted), an int
+#: (Integer x_ columns) or null. Rows hold text so that every writer and the checks see the same value.
+Cell = str | int | None
 
 
 def decimal_text(value: Decimal) -> str:
     """`3000` -> `3000.0`, `0.075000000000` -> `0.075`, `1E+3` -> `1000.0`; never an exponent or `-0`."""
     if not value:
         return "0.0"
-    text = format(value, "f")
+    text = str(value)  # faster than format(); falls back to it when str() picks an exponent
+    if "E" in text:
+        text = format(value, "f")
     if "." not in text:
         return text + ".0"
     text = text.rstrip("0")
@@ -34,11 +37,7 @@ def day_start_text(day: date) -> str:
 
 def cell_text(value: Cell) -> str | None:
     """The text of a cell, None for null (an empty CSV field, a JSON null)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, Decimal):
-        return decimal_text(value)
-    return str(value)
+    return value if value is None or isinstance(value, str) else str(value)
 
 
 def key_value_json(pairs: dict[str, str]) -> str:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,32 +28,61 @@ BATCH_ROWS = 10_000
 #: The tables as a query sees them (the keyed variant only adds constraints, which queries never use).
 _SCHEMA: Schema = build_schema(keyed=False)
 
-#: Group keys, in output order: (FocusSourceRow field, column).
 _UL = _SCHEMA.usage_lines
 _TENANTS = _SCHEMA.tenants
-_KEYS: tuple[tuple[str, sa.ColumnElement[Any]], ...] = (
-    ("day", _UL.c.day),
-    ("tenant_id", _UL.c.tenant_id),
-    ("agent_slug", _UL.c.agent_slug),
-    ("module_id", _UL.c.module_id),
-    ("layer", _UL.c.layer),
-    ("line_kind", _UL.c.line_kind),
-    ("model", _UL.c.model),
-    ("provider", _UL.c.provider),
-    ("channel", _UL.c.channel),
-    ("unit", _UL.c.unit),
-    ("tool_name", _UL.c.tool_name),
-    ("memory_layer", _UL.c.memory_layer),
-    ("service_tier", _UL.c.service_tier),
-    ("list_unit_price", _UL.c.list_unit_price),
-    ("effective_unit_price", _UL.c.effective_unit_price),
-    ("price_source", _UL.c.price_source),
-    ("price_reference", _UL.c.price_reference),
-    ("contract", _UL.c.contract),
-    ("unpriced_reason", _UL.c.unpriced_reason),
-    ("tenant_name", _TENANTS.c.name),
-    ("tenant_tier", _TENANTS.c.tier),
+#: The group keys, in output (ORDER BY) order.
+_KEYS: tuple[sa.ColumnElement[Any], ...] = (
+    _UL.c.day,
+    _UL.c.tenant_id,
+    _UL.c.agent_slug,
+    _UL.c.module_id,
+    _UL.c.layer,
+    _UL.c.line_kind,
+    _UL.c.model,
+    _UL.c.provider,
+    _UL.c.channel,
+    _UL.c.unit,
+    _UL.c.tool_name,
+    _UL.c.memory_layer,
+    _UL.c.service_tier,
+    _UL.c.list_unit_price,
+    _UL.c.effective_unit_price,
+    _UL.c.price_source,
+    _UL.c.price_reference,
+    _UL.c.contract,
+    _UL.c.unpriced_reason,
+    _TENANTS.c.name,
+    _TENANTS.c.tier,
 )
+#: The selected columns in FocusSourceRow's field order, so a result row is its positional arguments.
+_FIELDS: tuple[sa.ColumnElement[Any], ...] = (
+    _UL.c.day,
+    _UL.c.tenant_id,
+    _UL.c.agent_slug,
+    _UL.c.module_id,
+    _UL.c.model,
+    _UL.c.provider,
+    _UL.c.channel,
+    _UL.c.layer,
+    _UL.c.line_kind,
+    _UL.c.unit,
+    sa.cast(sa.func.sum(_UL.c.quantity), sa.BigInteger()).label("quantity"),
+    _UL.c.list_unit_price,
+    _UL.c.effective_unit_price,
+    sa.func.sum(_UL.c.list_cost).label("list_cost"),
+    sa.func.sum(_UL.c.effective_cost).label("effective_cost"),
+    _UL.c.tool_name,
+    _UL.c.memory_layer,
+    _UL.c.service_tier,
+    _UL.c.price_source,
+    _UL.c.price_reference,
+    _UL.c.contract,
+    _UL.c.unpriced_reason,
+    sa.cast(sa.func.count(), sa.BigInteger()).label("lines"),
+    _TENANTS.c.name.label("tenant_name"),
+    _TENANTS.c.tier.label("tenant_tier"),
+)
+assert [getattr(c, "name", None) for c in _FIELDS] == [f.name for f in fields(FocusSourceRow)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +97,12 @@ class UnpricedUsage:
 
 def focus_select(start: date, end: date, filters: Mapping[str, Sequence[str]] | None = None) -> sa.Select[Any]:
     """The aggregate query; QueryError (naming the parameter) for an empty period or an unknown filter key."""
-    where = _where(start, end, filters)
-    keys = [column.label(name) for name, column in _KEYS]
     return (
-        sa.select(
-            *keys,
-            sa.func.sum(_UL.c.quantity).label("quantity"),
-            sa.func.sum(_UL.c.list_cost).label("list_cost"),
-            sa.func.sum(_UL.c.effective_cost).label("effective_cost"),
-            sa.func.count().label("lines"),
-        )
+        sa.select(*_FIELDS)
         .select_from(_UL.outerjoin(_TENANTS, _TENANTS.c.tenant_id == _UL.c.tenant_id))
-        .where(*where)
-        .group_by(*(column for _, column in _KEYS))
-        .order_by(*(column.asc().nulls_last() for _, column in _KEYS))
+        .where(*_where(start, end, filters))
+        .group_by(*_KEYS)
+        .order_by(*(column.asc().nulls_last() for column in _KEYS))
     )
 
 
@@ -145,43 +165,9 @@ def _stream(bind: Engine | Connection, select: sa.Select[Any]) -> Iterator[Focus
         result = conn.execution_options(stream_results=True, yield_per=BATCH_ROWS).execute(select)
         try:
             for row in result:
-                yield _source_row(row._mapping)
+                yield FocusSourceRow(*row)
         finally:
             result.close()
-
-
-def _source_row(r: sa.RowMapping) -> FocusSourceRow:
-    return FocusSourceRow(
-        day=r["day"],
-        tenant_id=r["tenant_id"],
-        agent_slug=r["agent_slug"],
-        module_id=r["module_id"],
-        model=r["model"],
-        provider=r["provider"],
-        channel=r["channel"],
-        layer=r["layer"],
-        line_kind=r["line_kind"],
-        unit=r["unit"],
-        quantity=int(r["quantity"]),
-        list_unit_price=_decimal(r["list_unit_price"]),
-        effective_unit_price=_decimal(r["effective_unit_price"]),
-        list_cost=_decimal(r["list_cost"]),
-        effective_cost=_decimal(r["effective_cost"]),
-        tool_name=r["tool_name"],
-        memory_layer=r["memory_layer"],
-        service_tier=r["service_tier"],
-        price_source=r["price_source"],
-        price_reference=r["price_reference"],
-        contract=r["contract"],
-        unpriced_reason=r["unpriced_reason"],
-        lines=int(r["lines"]),
-        tenant_name=r["tenant_name"],
-        tenant_tier=r["tenant_tier"],
-    )
-
-
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 @contextmanager
