@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ross_cost import config
+from ross_cost import config, drift_api, focus_api
 from ross_cost.model import GROUPABLE
 from ross_cost.otel.decode import DecodeError, UnsupportedMediaType, encode_response
 from ross_cost.query import CostQuery, CostRow, Granularity, QueryError
@@ -141,6 +141,8 @@ def build_routes(services: Callable[[], Services]) -> list[BaseRoute]:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/cost", cost, methods=["GET"]),
         Route("/v1/traces", traces, methods=["POST"]),
+        *focus_api.routes(services),
+        *drift_api.routes(services),
     ]
 
 

@@ -40,6 +40,7 @@ class SpanOutcome:
 
     operation: str
     candidates: Candidates
+    ts: datetime
     lines: list[UsageLine] = field(default_factory=list)
     rejection: str | None = None
 
@@ -128,7 +129,7 @@ class Attributor:
     def attribute(self, span: SpanRecord) -> SpanOutcome:
         attrs = span.attributes
         operation = operation_of(attrs)
-        outcome = SpanOutcome(operation, candidates_of(span, self._resource_candidates(span.resource)))
+        outcome = SpanOutcome(operation, candidates_of(span, self._resource_candidates(span.resource)), _ts(span))
         if not operation or operation in sc.CONTAINER_OPERATIONS:
             return outcome
         try:
@@ -148,29 +149,27 @@ class Attributor:
     def _line(self, span: SpanRecord, outcome: SpanOutcome, kind: LineKind, layer: Layer, quantity: int,
               priced: Priced, model: str, vendor: str, *, tool_name: str | None = None,
               memory_layer: str | None = None, service_tier: str | None = None) -> None:
-        ts = outcome.lines[0].ts if outcome.lines else _ts(span)
         outcome.lines.append(UsageLine(
-            span.trace_id, span.span_id, kind, layer, ts, quantity, model, vendor or UNATTRIBUTED,
+            span.trace_id, span.span_id, kind, layer, outcome.ts, quantity, model, vendor or UNATTRIBUTED,
             outcome.operation, tool_name=tool_name, memory_layer=memory_layer, service_tier=service_tier,
             price=priced.price, unpriced_reason=priced.unpriced_reason,
         ))
 
     def _tool(self, span: SpanRecord, outcome: SpanOutcome) -> None:
         tool = _text(span.attributes, sc.TOOL_NAME_KEYS) or span.name.removeprefix("execute_tool ").strip() or "unnamed"
-        ts = _ts(span)
-        vendor, priced = self.pricer.price_tool(tool, ts)
+        vendor, priced = self.pricer.price_tool(tool, outcome.ts)
         self._line(span, outcome, LineKind.TOOL_CALL, Layer.TOOL, 1, priced, NOT_APPLICABLE, vendor, tool_name=tool)
 
     def _memory(self, span: SpanRecord, outcome: SpanOutcome) -> None:
         attrs = span.attributes
         layer = (_text(attrs, (sc.ROSS_MEMORY_LAYER,)) or _text(attrs, sc.DB_SYSTEM_KEYS)
                  or _text(attrs, (sc.DATA_SOURCE_ID, sc.MEMORY_STORE_ID)) or outcome.operation)
-        vendor, priced = self.pricer.price_memory(layer, _ts(span))
+        vendor, priced = self.pricer.price_memory(layer, outcome.ts)
         self._line(span, outcome, LineKind.MEMORY_OPERATION, Layer.MEMORY, 1, priced, NOT_APPLICABLE, vendor,
                    memory_layer=layer)
 
     def _tokens(self, span: SpanRecord, outcome: SpanOutcome, *, embedding: bool) -> None:
-        attrs, ts = span.attributes, _ts(span)
+        attrs, ts = span.attributes, outcome.ts
         model = _text(attrs, sc.RESPONSE_MODEL_KEYS) or _text(attrs, sc.REQUEST_MODEL_KEYS) or ""
         vendor = vendor_of(attrs, span.resource, model)
         sdk = _text(attrs, (sc.TELEMETRY_SDK_NAME,)) or _text(span.resource, (sc.TELEMETRY_SDK_NAME,))

@@ -133,9 +133,14 @@ def ingest(
             raise typer.Exit(1)
 
 
+from ross_cost import cli_drift, cli_focus  # noqa: E402, F401 - they register their commands on `app`
+
+
 def main() -> None:
     app()
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m ross_cost.cli`: run the importable module, where commands registered
+    from ross_cost.cli import main as registered_main
+
+    registered_main()

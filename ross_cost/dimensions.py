@@ -58,6 +58,7 @@ for _dimension, _tiers in sc.DIMENSION_TIERS.items():
         for _rank, _key in enumerate(_keys):
             _KEY_INDEX.setdefault(_key, []).append((_dimension, _tier, _rank))
 
+_KEY_SET = frozenset(_KEY_INDEX) | {sc.TRACELOOP_SPAN_KIND}
 Slot = tuple[str, int, bool]  # (dimension, tier, from the resource?)
 
 
@@ -82,6 +83,8 @@ def resource_candidates(resource: Attributes) -> Candidates:
 def candidates_of(span: SpanRecord, resource_part: Candidates | None = None) -> Candidates:
     """The context values this span (and its resource) offers, before looking at the tree."""
     span_attrs = span.attributes
+    if resource_part is not None and _KEY_SET.isdisjoint(span_attrs):
+        return resource_part  # most inference spans carry no context of their own
     if span_attrs.get(sc.TRACELOOP_SPAN_KIND) == "agent" and isinstance(span_attrs.get("traceloop.entity.name"), str):
         span_attrs = {**span_attrs, sc.TRACELOOP_AGENT_KEY: span_attrs["traceloop.entity.name"]}
     if resource_part is None:

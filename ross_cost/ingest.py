@@ -120,9 +120,8 @@ class Ingestor:
                 line.dims = dims
             write.lines.extend(outcome.lines)
             write.contexts.append(ContextRow(
-                span.trace_id, span.span_id, span.parent_span_id, outcome.lines[0].ts if outcome.lines else
-                datetime.fromtimestamp(span.start_ns / 1e9, tz=UTC).replace(tzinfo=None),
-                outcome.operation, _encoded(outcome.candidates, encoded), _dims_key(dims), bool(outcome.lines),
+                span.trace_id, span.span_id, span.parent_span_id, outcome.ts, outcome.operation,
+                _encoded(outcome.candidates, encoded), _dims_key(dims), bool(outcome.lines),
             ))
         for (trace_id, span_id), (old, _has_lines) in previous.items():
             dims = resolved[trace_id][span_id]

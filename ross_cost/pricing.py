@@ -94,6 +94,8 @@ class Pricer:
         self.book = book
         self.book_source = f"price-book {book.version}"
         self._token_prices: dict[tuple[str, LineKind, int, date], Priced] = {}
+        self._unit_prices: dict[tuple[str, str, date], tuple[str, Priced]] = {}
+        self._models: dict[tuple[str, str, datetime, str | None], ModelMatch | str] = {}
 
     def price_tokens(self, match: ModelMatch, kind: LineKind, total_input: int, ts: datetime) -> Priced:
         """Cached per (price set, bucket, long-context tier, day): millions of spans share a few hundred."""
@@ -106,7 +108,16 @@ class Pricer:
         return hit
 
     def match_model(self, vendor: str, model: str, ts: datetime, service_tier: str | None) -> ModelMatch | str:
-        """The model's prices at `ts`: the price book's self-hosted rates first, then genai-prices."""
+        """The model's prices at `ts` (cached per hour): the price book's self-hosted rates, then genai-prices."""
+        key = (vendor, model, ts.replace(minute=0, second=0, microsecond=0), service_tier)
+        hit = self._models.get(key)
+        if hit is None:
+            if len(self._models) > 100_000:
+                self._models.clear()
+            hit = self._models[key] = self._match_model(vendor, model, key[2], service_tier)
+        return hit
+
+    def _match_model(self, vendor: str, model: str, hour: datetime, service_tier: str | None) -> ModelMatch | str:
         hosted = self.book.self_hosted_model(model)
         if hosted is not None:
             prices = ModelPrice(
@@ -117,7 +128,7 @@ class Pricer:
             return ModelMatch(SELF_HOSTED, hosted.model, prices, self.book_source, f"{SELF_HOSTED}/{hosted.model}")
         if vendor in ("", SELF_HOSTED):
             return f"no price for self-hosted model {model!r} in {self.book_source}"
-        return _catalogue_lookup(vendor, model, ts.replace(minute=0, second=0, microsecond=0), service_tier)
+        return _catalogue_lookup(vendor, model, hour, service_tier)
 
     def _price_tokens(self, match: ModelMatch, kind: LineKind, total_input: int, ts: datetime) -> Priced:
         key, fallback = PRICE_KEYS[kind]
@@ -134,12 +145,29 @@ class Pricer:
                                 f"{match.vendor}/{match.model_id} {used}{tiered}", ts)
 
     def price_tool(self, tool: str, ts: datetime) -> tuple[str, Priced]:
+        return self._unit_price("tool", tool, ts)
+
+    def price_memory(self, memory_layer: str, ts: datetime) -> tuple[str, Priced]:
+        return self._unit_price("memory", memory_layer, ts)
+
+    def _unit_price(self, what: str, name: str, ts: datetime) -> tuple[str, Priced]:
+        """Vendor and price of one tool call or memory operation, cached per day."""
+        key = (what, name, ts.date())
+        hit = self._unit_prices.get(key)
+        if hit is None:
+            if len(self._unit_prices) > 100_000:
+                self._unit_prices.clear()
+            price = self._tool_price if what == "tool" else self._memory_price
+            hit = self._unit_prices[key] = price(name, ts)
+        return hit
+
+    def _tool_price(self, tool: str, ts: datetime) -> tuple[str, Priced]:
         entry = self.book.tool_price(tool)
         if entry is None:
             return "n/a", Priced(None, f"no per-call price for tool {tool!r} in {self.book_source}")
         return entry.vendor, self._with_terms(entry.vendor, tool, entry.price, self.book_source, f"tool {tool}", ts)
 
-    def price_memory(self, memory_layer: str, ts: datetime) -> tuple[str, Priced]:
+    def _memory_price(self, memory_layer: str, ts: datetime) -> tuple[str, Priced]:
         entry = self.book.memory_price(memory_layer)
         if entry is None:
             reason = f"no per-operation price for memory layer {memory_layer!r} in {self.book_source}"

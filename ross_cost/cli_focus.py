@@ -1,0 +1,3 @@
+"""`ross-cost export focus` (filled in by the FOCUS issue)."""
+
+from __future__ import annotations
