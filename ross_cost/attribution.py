@@ -25,6 +25,7 @@ from ross_cost.model import NOT_APPLICABLE, UNATTRIBUTED, Layer, LineKind, Price
 from ross_cost.otel import semconv as sc
 from ross_cost.pricing import ModelMatch, Pricer
 from ross_cost.spans import Attributes, AttrValue, SpanRecord
+from ross_cost.tokens import Picked
 
 TOOL_CALL_FINISH = frozenset({"tool_calls", "tool_call", "tool_use", "function_call"})
 PROMPT_CACHE = "prompt_cache"
@@ -45,17 +46,18 @@ class SpanOutcome:
     rejection: str | None = None
 
 
-def _text(attrs: Mapping[str, AttrValue], keys: tuple[str, ...]) -> str | None:
-    found = tokens.first_present(attrs, keys)
+def _text(picked: Picked, keys: tuple[str, ...]) -> str | None:
+    found = picked.get(keys)
     return None if found is None else str(found[1]).strip()
 
 
-def operation_of(attrs: Mapping[str, AttrValue]) -> str:
+def operation_of(attrs: Mapping[str, AttrValue], picked: Picked | None = None) -> str:
     """The GenAI operation, read from the current key or inferred from older emitters' markers."""
     op = attrs.get(sc.OPERATION)
     if isinstance(op, str) and op:
         return op
-    if _text(attrs, sc.MCP_METHOD_KEYS) == sc.MCP_TOOLS_CALL:
+    picked = tokens.pick(attrs) if picked is None else picked
+    if _text(picked, sc.MCP_METHOD_KEYS) == sc.MCP_TOOLS_CALL:
         return "execute_tool"
     legacy = attrs.get(sc.LEGACY_REQUEST_TYPE)
     if isinstance(legacy, str) and legacy in sc.LEGACY_REQUEST_TYPES:
@@ -66,20 +68,20 @@ def operation_of(attrs: Mapping[str, AttrValue]) -> str:
     tl = attrs.get(sc.TRACELOOP_SPAN_KIND)
     if isinstance(tl, str) and tl in _TRACELOOP_KINDS:
         return _TRACELOOP_KINDS[tl]
-    if attrs.get(sc.ROSS_MEMORY_LAYER) or _text(attrs, sc.DB_SYSTEM_KEYS) in sc.VECTOR_STORES:
+    if attrs.get(sc.ROSS_MEMORY_LAYER) or _text(picked, sc.DB_SYSTEM_KEYS) in sc.VECTOR_STORES:
         return "search_memory"
-    if tokens.has_token_usage(attrs):
+    if tokens.has_token_usage(picked):
         return "chat"  # usage with no operation name (OpenLIT `model_request` and kin): an inference call
     return ""
 
 
-def vendor_of(attrs: Mapping[str, AttrValue], resource: Mapping[str, AttrValue], model: str) -> str:
+def vendor_of(picked: Picked, resource: Picked, model: str) -> str:
     """The vendor that priced the call: provider attribute, then server address, then the model's prefix."""
-    raw = _text(attrs, sc.PROVIDER_KEYS) or _text(resource, sc.PROVIDER_KEYS)
+    raw = _text(picked, sc.PROVIDER_KEYS) or _text(resource, sc.PROVIDER_KEYS)
     if raw:
         name = sc.LEGACY_PROVIDER_VALUES.get(raw.lower(), raw.lower())
         return sc.VENDOR_OF_PROVIDER.get(name, name)
-    host = (_text(attrs, (sc.SERVER_ADDRESS,)) or "").lower()
+    host = (_text(picked, (sc.SERVER_ADDRESS,)) or "").lower()
     for suffix, vendor in sc.VENDOR_OF_HOST:
         if suffix in host:
             return vendor
@@ -94,8 +96,8 @@ def _ts(span: SpanRecord) -> datetime:
     return datetime.fromtimestamp(span.start_ns / 1e9, tz=UTC).replace(tzinfo=None)
 
 
-def _finished_with_tool_call(attrs: Mapping[str, AttrValue]) -> bool:
-    found = tokens.first_present(attrs, sc.FINISH_REASONS)
+def _finished_with_tool_call(picked: Picked) -> bool:
+    found = picked.get(sc.FINISH_REASONS)
     if found is None:
         return False
     value = found[1]
@@ -103,8 +105,8 @@ def _finished_with_tool_call(attrs: Mapping[str, AttrValue]) -> bool:
     return any(isinstance(r, str) and r.lower() in TOOL_CALL_FINISH for r in reasons)
 
 
-def _served_tier(attrs: Mapping[str, AttrValue]) -> str | None:
-    return _text(attrs, sc.SERVICE_TIER_KEYS)
+def _served_tier(picked: Picked) -> str | None:
+    return _text(picked, sc.SERVICE_TIER_KEYS)
 
 
 class Attributor:
@@ -113,34 +115,35 @@ class Attributor:
     def __init__(self, pricer: Pricer) -> None:
         self.pricer = pricer
         # Decoders share one resource dict among the spans of a ResourceSpans: scan it once. The dict is kept
-        # alongside its candidates so its id cannot be reused while cached.
-        self._resources: dict[int, tuple[Attributes, Candidates]] = {}
+        # alongside what was read from it so its id cannot be reused while cached.
+        self._resources: dict[int, tuple[Attributes, Candidates, Picked]] = {}
 
-    def _resource_candidates(self, resource: Attributes) -> Candidates:
+    def _resource(self, resource: Attributes) -> tuple[Attributes, Candidates, Picked]:
         hit = self._resources.get(id(resource))
         if hit is not None and hit[0] is resource:
-            return hit[1]
+            return hit
         if len(self._resources) > 4096:
             self._resources.clear()
-        found = resource_candidates(resource)
-        self._resources[id(resource)] = (resource, found)
-        return found
+        hit = self._resources[id(resource)] = (resource, resource_candidates(resource), tokens.pick(resource))
+        return hit
 
     def attribute(self, span: SpanRecord) -> SpanOutcome:
         attrs = span.attributes
-        operation = operation_of(attrs)
-        outcome = SpanOutcome(operation, candidates_of(span, self._resource_candidates(span.resource)), _ts(span))
+        picked = tokens.pick(attrs)
+        _, resource_candidates_, resource_picked = self._resource(span.resource)
+        operation = operation_of(attrs, picked)
+        outcome = SpanOutcome(operation, candidates_of(span, resource_candidates_), _ts(span))
         if not operation or operation in sc.CONTAINER_OPERATIONS:
             return outcome
         try:
             if operation in sc.TOOL_OPERATIONS:
-                self._tool(span, outcome)
+                self._tool(span, picked, outcome)
             elif operation in sc.EMBEDDING_OPERATIONS:
-                self._tokens(span, outcome, embedding=True)
+                self._tokens(span, picked, resource_picked, outcome, embedding=True)
             elif operation in sc.RETRIEVAL_OPERATIONS or operation in sc.MEMORY_OPERATIONS:
-                self._memory(span, outcome)
-            elif operation in sc.INFERENCE_OPERATIONS or tokens.has_token_usage(attrs):
-                self._tokens(span, outcome, embedding=False)
+                self._memory(span, picked, outcome)
+            elif operation in sc.INFERENCE_OPERATIONS or tokens.has_token_usage(picked):
+                self._tokens(span, picked, resource_picked, outcome, embedding=False)
         except tokens.UsageError as error:
             outcome.lines.clear()
             outcome.rejection = str(error)
@@ -155,30 +158,31 @@ class Attributor:
             price=priced.price, unpriced_reason=priced.unpriced_reason,
         ))
 
-    def _tool(self, span: SpanRecord, outcome: SpanOutcome) -> None:
-        tool = _text(span.attributes, sc.TOOL_NAME_KEYS) or span.name.removeprefix("execute_tool ").strip() or "unnamed"
+    def _tool(self, span: SpanRecord, picked: Picked, outcome: SpanOutcome) -> None:
+        tool = _text(picked, sc.TOOL_NAME_KEYS) or span.name.removeprefix("execute_tool ").strip() or "unnamed"
         vendor, priced = self.pricer.price_tool(tool, outcome.ts)
         self._line(span, outcome, LineKind.TOOL_CALL, Layer.TOOL, 1, priced, NOT_APPLICABLE, vendor, tool_name=tool)
 
-    def _memory(self, span: SpanRecord, outcome: SpanOutcome) -> None:
-        attrs = span.attributes
-        layer = (_text(attrs, (sc.ROSS_MEMORY_LAYER,)) or _text(attrs, sc.DB_SYSTEM_KEYS)
-                 or _text(attrs, (sc.DATA_SOURCE_ID, sc.MEMORY_STORE_ID)) or outcome.operation)
+    def _memory(self, span: SpanRecord, picked: Picked, outcome: SpanOutcome) -> None:
+        layer = (_text(picked, (sc.ROSS_MEMORY_LAYER,)) or _text(picked, sc.DB_SYSTEM_KEYS)
+                 or _text(picked, (sc.DATA_SOURCE_ID, sc.MEMORY_STORE_ID)) or outcome.operation)
         vendor, priced = self.pricer.price_memory(layer, outcome.ts)
         self._line(span, outcome, LineKind.MEMORY_OPERATION, Layer.MEMORY, 1, priced, NOT_APPLICABLE, vendor,
                    memory_layer=layer)
 
-    def _tokens(self, span: SpanRecord, outcome: SpanOutcome, *, embedding: bool) -> None:
-        attrs, ts = span.attributes, outcome.ts
-        model = _text(attrs, sc.RESPONSE_MODEL_KEYS) or _text(attrs, sc.REQUEST_MODEL_KEYS) or ""
-        vendor = vendor_of(attrs, span.resource, model)
-        sdk = _text(attrs, (sc.TELEMETRY_SDK_NAME,)) or _text(span.resource, (sc.TELEMETRY_SDK_NAME,))
-        buckets = tokens.normalise(attrs, vendor, sdk)
-        tier = _served_tier(attrs)
-        match = self._match(attrs, vendor, model, ts, tier)
+    def _tokens(self, span: SpanRecord, picked: Picked, resource: Picked, outcome: SpanOutcome, *,
+                embedding: bool) -> None:
+        ts = outcome.ts
+        request_model = _text(picked, sc.REQUEST_MODEL_KEYS)
+        model = _text(picked, sc.RESPONSE_MODEL_KEYS) or request_model or ""
+        vendor = vendor_of(picked, resource, model)
+        sdk = _text(picked, (sc.TELEMETRY_SDK_NAME,)) or _text(resource, (sc.TELEMETRY_SDK_NAME,))
+        buckets = tokens.normalise(picked, vendor, sdk)
+        tier = _served_tier(picked)
+        match = self._match(vendor, model, request_model, ts, tier)
         model_dim = match.model_id if isinstance(match, ModelMatch) else (model or UNATTRIBUTED)
         vendor_dim = match.vendor if isinstance(match, ModelMatch) else vendor
-        for kind, layer, quantity, memory_layer in _token_lines(buckets, embedding, _finished_with_tool_call(attrs)):
+        for kind, layer, quantity, memory_layer in _token_lines(buckets, embedding, _finished_with_tool_call(picked)):
             if isinstance(match, ModelMatch):
                 priced = self.pricer.price_tokens(match, kind, buckets.total_input, ts)
             else:
@@ -192,12 +196,12 @@ class Attributor:
                        Priced(None, "span reports no token usage (a stream without usage reporting?)"),
                        model_dim, vendor_dim, service_tier=tier)
 
-    def _match(self, attrs: Mapping[str, AttrValue], vendor: str, model: str, ts: datetime,
+    def _match(self, vendor: str, model: str, request_model: str | None, ts: datetime,
                tier: str | None) -> ModelMatch | str:
+        """Price the response model; fall back to the request model only when the response model is unknown."""
         if not model:
             return "span names no model"
         match = self.pricer.match_model(vendor, model, ts, tier)
-        request_model = _text(attrs, sc.REQUEST_MODEL_KEYS)
         if isinstance(match, str) and request_model and request_model != model:
             fallback = self.pricer.match_model(vendor, request_model, ts, tier)
             return fallback if isinstance(fallback, ModelMatch) else match

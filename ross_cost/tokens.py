@@ -24,16 +24,39 @@ class UsageError(ValueError):
     """A span whose token counts cannot be true."""
 
 
-def first_present(attrs: Mapping[str, AttrValue], keys: tuple[str, ...]) -> tuple[str, AttrValue] | None:
-    for key in keys:
-        value = attrs.get(key)
-        if value is not None and value != "":
-            return key, value
-    return None
+#: Every alias group attribution reads. A span's attributes are scanned once into `Picked`, instead of
+#: probing each alias of each group (the hot path of ingest).
+ALIAS_GROUPS: tuple[tuple[str, ...], ...] = (
+    sc.INPUT_TOKENS, sc.OUTPUT_TOKENS, sc.CACHE_READ_TOKENS, sc.CACHE_WRITE_TOKENS, sc.REASONING_TOKENS,
+    sc.GEMINI_THOUGHTS_KEYS, sc.PROVIDER_KEYS, (sc.SERVER_ADDRESS,), sc.RESPONSE_MODEL_KEYS, sc.REQUEST_MODEL_KEYS,
+    sc.FINISH_REASONS, sc.SERVICE_TIER_KEYS, sc.TOOL_NAME_KEYS, sc.MCP_METHOD_KEYS, sc.DB_SYSTEM_KEYS,
+    (sc.ROSS_MEMORY_LAYER,), (sc.DATA_SOURCE_ID, sc.MEMORY_STORE_ID), (sc.TELEMETRY_SDK_NAME,),
+)
+#: alias group -> (key, value) of its earliest-listed alias present on the span.
+Picked = dict[tuple[str, ...], tuple[str, AttrValue]]
+_GROUPS_OF: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+for _group in ALIAS_GROUPS:
+    for _rank, _key in enumerate(_group):
+        _GROUPS_OF.setdefault(_key, []).append((_group, _rank))
 
 
-def _count(attrs: Mapping[str, AttrValue], keys: tuple[str, ...]) -> int | None:
-    found = first_present(attrs, keys)
+def pick(attrs: Mapping[str, AttrValue]) -> Picked:
+    """One pass over the attributes: for each alias group, the best-ranked alias that is present."""
+    found: Picked = {}
+    ranks: dict[tuple[str, ...], int] = {}
+    for key, value in attrs.items():
+        hits = _GROUPS_OF.get(key)
+        if hits is None or value is None or value == "":
+            continue
+        for group, rank in hits:
+            if rank < ranks.get(group, 1 << 30):
+                ranks[group] = rank
+                found[group] = (key, value)
+    return found
+
+
+def _count(picked: Picked, keys: tuple[str, ...]) -> int | None:
+    found = picked.get(keys)
     if found is None:
         return None
     key, value = found
@@ -52,18 +75,18 @@ def _count(attrs: Mapping[str, AttrValue], keys: tuple[str, ...]) -> int | None:
     return number
 
 
-def has_token_usage(attrs: Mapping[str, AttrValue]) -> bool:
-    return first_present(attrs, sc.INPUT_TOKENS) is not None or first_present(attrs, sc.OUTPUT_TOKENS) is not None
+def has_token_usage(picked: Picked) -> bool:
+    return sc.INPUT_TOKENS in picked or sc.OUTPUT_TOKENS in picked
 
 
-def normalise(attrs: Mapping[str, AttrValue], vendor: str, sdk_name: str | None) -> TokenBuckets:
+def normalise(picked: Picked, vendor: str, sdk_name: str | None) -> TokenBuckets:
     """Split one inference span's usage into the five buckets; raises UsageError for impossible counts."""
-    input_tokens = _count(attrs, sc.INPUT_TOKENS) or 0
-    output_tokens = _count(attrs, sc.OUTPUT_TOKENS) or 0
-    cache_read = _count(attrs, sc.CACHE_READ_TOKENS) or 0
-    cache_write = _count(attrs, sc.CACHE_WRITE_TOKENS) or 0
-    reasoning = _count(attrs, sc.REASONING_TOKENS)
-    thoughts_outside = _count(attrs, sc.GEMINI_THOUGHTS_KEYS)
+    input_tokens = _count(picked, sc.INPUT_TOKENS) or 0
+    output_tokens = _count(picked, sc.OUTPUT_TOKENS) or 0
+    cache_read = _count(picked, sc.CACHE_READ_TOKENS) or 0
+    cache_write = _count(picked, sc.CACHE_WRITE_TOKENS) or 0
+    reasoning = _count(picked, sc.REASONING_TOKENS)
+    thoughts_outside = _count(picked, sc.GEMINI_THOUGHTS_KEYS)
 
     if sdk_name == "openlit" and vendor == "anthropic":
         input_tokens += cache_read + cache_write  # raw Anthropic input excludes the cache

@@ -119,17 +119,18 @@ def line_columns(lines: Sequence[UsageLine], ingested_at: datetime) -> list[list
     ]
 
 
-def context_row(ctx: ContextRow) -> Row:
-    return (
-        ctx.trace_id,
-        ctx.span_id,
-        ctx.parent_span_id,
-        utc_naive(ctx.ts),
-        ctx.operation,
-        ctx.candidates,
-        ctx.resolved,
-        ctx.has_lines,
-    )
+def context_columns(contexts: Sequence[ContextRow]) -> list[list[Any]]:
+    """span_context values column by column, in the table's column order."""
+    return [
+        [c.trace_id for c in contexts],
+        [c.span_id for c in contexts],
+        [c.parent_span_id for c in contexts],
+        [utc_naive(c.ts) for c in contexts],
+        [c.operation for c in contexts],
+        [c.candidates for c in contexts],
+        [c.resolved for c in contexts],
+        [c.has_lines for c in contexts],
+    ]
 
 
 def _update_value(key: str, value: str) -> str | None:
@@ -187,7 +188,7 @@ def write_batch(conn: sa.Connection, schema: Schema, batch: WriteBatch) -> None:
     """All of a batch inside the caller's transaction. Rows are built first, so bad input writes nothing."""
     received_at = utc_naive(batch.received_at or datetime.now(UTC))
     day: date = received_at.date()
-    contexts = columns_of([context_row(ctx) for ctx in batch.contexts], len(schema.span_context.columns))
+    contexts = context_columns(batch.contexts)
     lines = line_columns(batch.lines, received_at)
     rejections = [(received_at, day, t, s, reason, batch.source) for t, s, reason in batch.rejections]
     update_groups(batch.updates)  # validate before writing anything
