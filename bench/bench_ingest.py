@@ -17,6 +17,7 @@ import struct
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
@@ -29,7 +30,8 @@ MODELS = [("anthropic", "claude-sonnet-4-5"), ("anthropic", "claude-haiku-4-5"),
 
 
 def kv(key: str, value: str | int) -> KeyValue:
-    return KeyValue(key=key, value=AnyValue(int_value=value) if isinstance(value, int) else AnyValue(string_value=value))
+    any_value = AnyValue(int_value=value) if isinstance(value, int) else AnyValue(string_value=value)
+    return KeyValue(key=key, value=any_value)
 
 
 def make_body(rng: random.Random, traces: int, first: int) -> tuple[bytes, int, int]:
@@ -57,7 +59,8 @@ def make_body(rng: random.Random, traces: int, first: int) -> tuple[bytes, int, 
                       kind=Span.SPAN_KIND_CLIENT, attributes=[
                           kv("gen_ai.operation.name", "chat"), kv("gen_ai.provider.name", provider),
                           kv("gen_ai.request.model", model), kv("gen_ai.response.model", model),
-                          kv("gen_ai.usage.input_tokens", inp), kv("gen_ai.usage.output_tokens", rng.randrange(50, 900)),
+                          kv("gen_ai.usage.input_tokens", inp),
+                          kv("gen_ai.usage.output_tokens", rng.randrange(50, 900)),
                           kv("gen_ai.usage.cache_read.input_tokens", inp // 2), kv("server.address", "api.example"),
                           kv("gen_ai.response.id", f"r-{n}-{k}"), kv("gen_ai.request.max_tokens", 4096)])
         spans.add(trace_id=trace_id, span_id=struct.pack(">Q", 10**12 + 8 * n + 5), parent_span_id=agent,
@@ -93,11 +96,12 @@ def main() -> None:
             total_genai += genai
     services = open_services()
     started = time.perf_counter()
-    accepted = 0
-    with bodies_file.open("rb") as handle:
-        while header := handle.read(4):
-            body = handle.read(struct.unpack(">I", header)[0])
-            accepted += services.ingest_otlp(body, "application/x-protobuf", None, "bench").accepted
+    def bodies() -> Iterator[bytes]:
+        with bodies_file.open("rb") as handle:
+            while header := handle.read(4):
+                yield handle.read(struct.unpack(">I", header)[0])
+
+    accepted = sum(r.accepted for r in services.ingest_bodies(bodies(), "application/x-protobuf", "bench"))
     seconds = time.perf_counter() - started
     lines = services.store.line_count()
     services.close()

@@ -107,8 +107,8 @@ def demo(
         total, started = IngestResult(), time.perf_counter()
         batches = demo_workload.generate(days=days, seed=seed, end=end_day)
         with progress(batches, f"demo ({days} days, seed {seed})") as bar:
-            for body in bar:
-                total.add(svc.ingest_otlp(body, "application/x-protobuf", None, "demo"))
+            for result in svc.ingest_bodies(bar, "application/x-protobuf", "demo"):
+                total.add(result)
         print_counts(total, time.perf_counter() - started)
 
 

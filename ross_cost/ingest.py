@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from ross_cost.attribution import Attributor
+from ross_cost.attribution import Attributor, SpanOutcome
 from ross_cost.dimensions import (
     RESOLVED_KEYS,
     Candidates,
@@ -21,7 +22,7 @@ from ross_cost.dimensions import (
     encode_candidates,
     resolve_trace,
 )
-from ross_cost.spans import DecodedBatch
+from ross_cost.spans import DecodedBatch, SpanRecord
 from ross_cost.storage import ContextRow, DimensionUpdate, Store, WriteBatch
 
 
@@ -61,8 +62,20 @@ def _encoded(candidates: Candidates, cache: dict[int, str]) -> str:
     return hit
 
 
+@dataclass
+class Attributed:
+    """A batch after the pure step (decode + attribute), before the store is consulted."""
+
+    batch: DecodedBatch
+    outcomes: list[tuple[SpanRecord, SpanOutcome]]
+
+
 class Ingestor:
-    """Runs ingest against one store. Writes are serialised: DuckDB wants one writer at a time."""
+    """Runs ingest against one store. Writes are serialised: DuckDB wants one writer at a time.
+
+    Two steps: `attribute` is pure (no store) and may run ahead; `commit` reads what the store already holds
+    for the batch's traces, resolves dimensions, and writes, one batch at a time under a lock.
+    """
 
     def __init__(self, store: Store, attributor: Attributor) -> None:
         self.store = store
@@ -71,46 +84,61 @@ class Ingestor:
         self.generation = 0  # bumped on every write, so readers can invalidate caches
 
     def ingest(self, batch: DecodedBatch, source: str) -> IngestResult:
+        return self.commit(self.attribute(batch), source)
+
+    def ingest_many(self, batches: Iterable[DecodedBatch], source: str) -> Iterator[IngestResult]:
+        """Bulk path (files, demo). Overlapping attribution with writes in a thread gained nothing measurable
+        (bench/bench_ingest.py: both steps hold the GIL most of the time), so batches go one after another."""
+        for batch in batches:
+            yield self.ingest(batch, source)
+
+    def attribute(self, batch: DecodedBatch) -> Attributed:
+        seen: set[tuple[str, str]] = set()
+        outcomes = []
+        for span in batch.spans:
+            key = (span.trace_id, span.span_id)
+            if key not in seen:  # a span repeated inside one request is a duplicate, counted at commit
+                seen.add(key)
+                outcomes.append((span, self.attributor.attribute(span)))
+        return Attributed(batch, outcomes)
+
+    def commit(self, attributed: Attributed, source: str) -> IngestResult:
         with self._lock:
-            result = self._ingest(batch, source)
+            result = self._commit(attributed, source)
             self.generation += 1
             return result
 
-    def _ingest(self, batch: DecodedBatch, source: str) -> IngestResult:
-        result = IngestResult()
+    def _commit(self, attributed: Attributed, source: str) -> IngestResult:
+        batch = attributed.batch
+        result = IngestResult(duplicate=len(batch.spans) - len(attributed.outcomes))
         write = WriteBatch(source=source, received_at=datetime.now(UTC).replace(tzinfo=None))
         for trace_id, span_id, reason in batch.malformed:
             result.rejected += 1
             result.reasons[reason] += 1
             write.rejections.append((trace_id, span_id, reason))
 
-        trace_ids = sorted({span.trace_id for span in batch.spans})
+        trace_ids = sorted({span.trace_id for span, _ in attributed.outcomes})
         stored = self.store.existing_contexts(trace_ids) if trace_ids else []
         known = {(c.trace_id, c.span_id) for c in stored}
         nodes: dict[str, dict[str, TraceNode]] = {t: {} for t in trace_ids}
-        previous: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        previous: dict[tuple[str, str], str | None] = {}
         for ctx in stored:
             nodes[ctx.trace_id][ctx.span_id] = TraceNode(ctx.span_id, ctx.parent_span_id,
                                                          decode_candidates(ctx.candidates))
-            previous[(ctx.trace_id, ctx.span_id)] = (ctx.resolved, ctx.has_lines)
+            previous[(ctx.trace_id, ctx.span_id)] = ctx.resolved
 
         fresh = []
-        for span in batch.spans:
-            key = (span.trace_id, span.span_id)
-            if key in known:
+        for span, outcome in attributed.outcomes:
+            if (span.trace_id, span.span_id) in known:
                 result.duplicate += 1
-                continue
-            known.add(key)
-            outcome = self.attributor.attribute(span)
-            if outcome.rejection is not None:
+            elif outcome.rejection is not None:
                 result.rejected += 1
-                reason = f"span {span.span_id}: {outcome.rejection}"
                 result.reasons[outcome.rejection] += 1
-                write.rejections.append((span.trace_id, span.span_id, reason))
-                continue
-            nodes[span.trace_id][span.span_id] = TraceNode(span.span_id, span.parent_span_id, outcome.candidates)
-            fresh.append((span, outcome))
-            result.accepted += 1
+                write.rejections.append((span.trace_id, span.span_id, f"span {span.span_id}: {outcome.rejection}"))
+            else:
+                nodes[span.trace_id][span.span_id] = TraceNode(span.span_id, span.parent_span_id, outcome.candidates)
+                fresh.append((span, outcome))
+                result.accepted += 1
 
         resolved = {trace_id: resolve_trace(trace_nodes) for trace_id, trace_nodes in nodes.items() if trace_nodes}
         encoded: dict[int, str] = {}  # spans sharing their resource's candidates share one encoding
@@ -123,7 +151,7 @@ class Ingestor:
                 span.trace_id, span.span_id, span.parent_span_id, outcome.ts, outcome.operation,
                 _encoded(outcome.candidates, encoded), _dims_key(dims), bool(outcome.lines),
             ))
-        for (trace_id, span_id), (old, _has_lines) in previous.items():
+        for (trace_id, span_id), old in previous.items():
             dims = resolved[trace_id][span_id]
             new = _dims_key(dims)
             if new != old:
