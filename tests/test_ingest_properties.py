@@ -53,7 +53,8 @@ def make_trace(rng: random.Random, index: int) -> list[SpanRecord]:
                                      "gen_ai.usage.output_tokens": rng.randrange(0, 2_000),
                                      "gen_ai.usage.cache_read.input_tokens": rng.randrange(0, inp)}
         elif kind < 0.8:
-            attrs = {"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": rng.choice(["web_search", "teleport"])}
+            tool = rng.choice(["web_search", "teleport"])
+            attrs = {"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool}
         else:
             attrs = {"gen_ai.operation.name": "search_memory", "ross.memory_layer": rng.choice(["letta", "mem0"])}
         spans.append(SpanRecord(trace, next(ids), agent_id, "op", ns, ns + 10**9, attrs, resource))
@@ -143,7 +144,8 @@ def test_a_child_stored_before_its_parent_gets_the_parents_dimensions(folder: Pa
     store = fresh_store(folder)
     ingestor = Ingestor(store, attributor())
     ingestor.ingest(DecodedBatch(children, []), "test")
-    keys = {r.keys["tenant_id"] for r in store.cost(CostQuery.build(date(2026, 9, 1), date(2026, 12, 1), ["tenant_id"]))}
+    query = CostQuery.build(date(2026, 9, 1), date(2026, 12, 1), ["tenant_id"])
+    keys = {r.keys["tenant_id"] for r in store.cost(query)}
     assert keys == {"unattributed"}
     ingestor.ingest(DecodedBatch([agent, root], []), "test")
     rows = store.cost(CostQuery.build(date(2026, 9, 1), date(2026, 12, 1), ["tenant_id", "agent_slug"]))

@@ -51,7 +51,8 @@ def test_mcp_tools_call_without_genai_operation_is_a_tool_call() -> None:
 
 
 def test_tool_with_no_price_book_entry_is_unpriced_with_reason() -> None:
-    lines = attributor().attribute(span({"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "teleport"})).lines
+    attrs = {"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "teleport"}
+    lines = attributor().attribute(span(attrs)).lines
     assert lines[0].price is None and "teleport" in (lines[0].unpriced_reason or "")
 
 

@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -38,15 +37,15 @@ def send_with_sdk(server: LiveServer, tenant: str, compression: Compression = Co
     provider = TracerProvider(resource=Resource.create({"service.name": "ross-sara", "ross.module_id": "M03"}))
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     tracer = provider.get_tracer("e2e")
-    with tracer.start_as_current_span("turn", start_time=NS,
-                                      attributes={"ross.tenant_id": tenant, "ross.channel": "voice"}):
-        with tracer.start_as_current_span("invoke_agent Sara", start_time=NS, attributes={
-                "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "Sara"}):
-            span = tracer.start_span("chat claude-haiku-4-5", start_time=NS, attributes={
-                "gen_ai.operation.name": "chat", "gen_ai.provider.name": "anthropic",
-                "gen_ai.request.model": "claude-haiku-4-5", "gen_ai.usage.input_tokens": 1_000_000,
-                "gen_ai.usage.output_tokens": 100_000})
-            span.end(end_time=NS + 10**9)
+    root = {"ross.tenant_id": tenant, "ross.channel": "voice"}
+    agent = {"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "Sara"}
+    with tracer.start_as_current_span("turn", start_time=NS, attributes=root), \
+            tracer.start_as_current_span("invoke_agent Sara", start_time=NS, attributes=agent):
+        span = tracer.start_span("chat claude-haiku-4-5", start_time=NS, attributes={
+            "gen_ai.operation.name": "chat", "gen_ai.provider.name": "anthropic",
+            "gen_ai.request.model": "claude-haiku-4-5", "gen_ai.usage.input_tokens": 1_000_000,
+            "gen_ai.usage.output_tokens": 100_000})
+        span.end(end_time=NS + 10**9)
     provider.shutdown()
 
 
