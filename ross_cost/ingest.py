@@ -7,11 +7,9 @@ state depends only on the set of spans received, never on their order or batchin
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -24,6 +22,7 @@ from ross_cost.dimensions import (
     encode_candidates,
     resolve_trace,
 )
+from ross_cost.gc_pause import gc_paused
 from ross_cost.spans import DecodedBatch, SpanRecord
 from ross_cost.storage import ContextRow, DimensionUpdate, Store, WriteBatch
 
@@ -64,19 +63,6 @@ def _encoded(candidates: Candidates, cache: dict[int, str]) -> str:
     return hit
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic collector for one batch: a batch allocates ~10 objects per span and frees them all,
-    none in cycles, and the collector's scans of them cost a third of ingest time (bench/bench_ingest.py)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 @dataclass
 class Attributed:
     """A batch after the pure step (decode + attribute), before the store is consulted."""
@@ -99,7 +85,7 @@ class Ingestor:
         self.generation = 0  # bumped on every write, so readers can invalidate caches
 
     def ingest(self, batch: DecodedBatch, source: str) -> IngestResult:
-        with _no_cyclic_gc():
+        with gc_paused():
             return self.commit(self.attribute(batch), source)
 
     def ingest_many(self, batches: Iterable[DecodedBatch], source: str) -> Iterator[IngestResult]:

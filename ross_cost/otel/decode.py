@@ -6,12 +6,10 @@ otlp_protobuf (upb-backed generated classes) and otlp_json (a hand decoder: hex 
 
 from __future__ import annotations
 
-import gc
 import gzip
 import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from io import BufferedIOBase
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 from google.protobuf.message import DecodeError as _ProtobufError
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
 
+from ross_cost.gc_pause import gc_paused
 from ross_cost.otel.otlp_json import JsonShapeError, decode_json_document
 from ross_cost.otel.otlp_protobuf import decode_protobuf
 from ross_cost.spans import DecodedBatch
@@ -119,7 +118,7 @@ def _read_stream(path: Path, stream: BufferedIOBase) -> Iterator[DecodedBatch]:
         yield _decode_file_protobuf(path, data)
         return
     try:
-        with _gc_paused():
+        with gc_paused():
             document = _json_loads(data.lstrip().removeprefix(_UTF8_BOM))
     except ValueError as exc:
         lines = data.splitlines(keepends=True)
@@ -133,7 +132,7 @@ def _read_stream(path: Path, stream: BufferedIOBase) -> Iterator[DecodedBatch]:
     if not _is_trace_request(document):
         raise DecodeError(f"{path} is JSON but not an OTLP trace export (it has no resourceSpans).")
     try:
-        with _gc_paused():
+        with gc_paused():
             batch = decode_json_document(document)
     except JsonShapeError as exc:
         raise DecodeError(f"{path}: {exc}") from exc
@@ -151,7 +150,7 @@ def _decode_lines(lines: Iterable[bytes], number: int) -> Iterator[DecodedBatch]
 def _line_batch(line: bytes, number: int) -> DecodedBatch | None:
     """The batch of one JSON-lines request, or None when the line is not one."""
     try:
-        with _gc_paused():
+        with gc_paused():
             document = _json_loads(line)
             if not _is_trace_request(document):
                 return None
@@ -188,12 +187,12 @@ def _decode_file_protobuf(path: Path, data: bytes) -> DecodedBatch:
 
 def _decode_json(body: bytes) -> DecodedBatch:
     try:
-        with _gc_paused():
+        with gc_paused():
             document = _json_loads(body)
     except ValueError as exc:
         raise DecodeError(f"The body is not valid JSON ({exc}).") from exc
     try:
-        with _gc_paused():
+        with gc_paused():
             return decode_json_document(document)
     except JsonShapeError as exc:
         raise DecodeError(str(exc)) from exc
@@ -222,20 +221,7 @@ def _gunzip(body: bytes) -> bytes:
 
 def _decode_protobuf(body: bytes) -> DecodedBatch:
     try:
-        with _gc_paused():
+        with gc_paused():
             return decode_protobuf(body)
     except _ProtobufError as exc:
         raise DecodeError(f"The body is not an OTLP protobuf ExportTraceServiceRequest ({exc}).") from exc
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Keep the cyclic GC out of a decode: its objects form no cycles, and collecting while a large
-    request allocates a million dicts and strings costs more than the decode itself (bench_decode)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
