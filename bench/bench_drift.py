@@ -1,9 +1,11 @@
-"""Bench genai_4layer_drift: 4 layers + 4 x 9 agents + 4 x 13 modules = 88 daily series over 400 days, evaluated
+"""Bench genai_4layer_drift: 4 layers + 4 x 9 agents + 4 x 13 modules = 92 daily series over 400 days, evaluated
 with evaluate_layers (points, bands, alerts). Target: < 1 s on a 2-core machine for the default method.
 
-    PYTHONPATH=. .venv/bin/python bench/bench_drift.py [--days 400] [--repeat 5] [--compare]
+    PYTHONPATH=. .venv/bin/python bench/bench_drift.py [--days 400] [--repeat 5] [--compare] [--db URL]
 
 --compare also times every other baseline method once (statsmodels ones take seconds to minutes).
+--db also times the service path on an existing store (e.g. after `ross-cost demo --days 400 --db URL`): the
+three SQL aggregations plus the evaluation, then the same with every alert explained (five grouped queries each).
 """
 
 from __future__ import annotations
@@ -61,11 +63,37 @@ def timed(daily: dict[SeriesKey, list[tuple[date, Decimal]]], method: str, repea
     return times, alerts
 
 
+def time_service(url: str, repeat: int) -> None:
+    from ross_cost import drift_service
+    from ross_cost.drift_config import DriftConfig
+    from ross_cost.drift_service import ExplainScope
+    from ross_cost.services import open_services
+
+    services = open_services(url)
+    config = DriftConfig()
+    try:
+        scopes: tuple[tuple[str, ExplainScope], ...] = (
+            ("series + rule", "none"), ("+ layer explanations", "layers"), ("+ every explanation", "all"))
+        for label, explain in scopes:
+            times, alerts, series = [], 0, 0
+            for _ in range(repeat):
+                began = time.perf_counter()
+                report = drift_service.evaluate(services, config=config, explain_scope=explain)
+                times.append(time.perf_counter() - began)
+                alerts, series = len(report.alerts), len(report.series)
+            days = 0 if report.start is None or report.as_of is None else (report.as_of - report.start).days + 1
+            print(f"service {label}: {series} series x {days} days from {url}: median "
+                  f"{statistics.median(times) * 1000:.0f} ms over {repeat} runs ({alerts} alerts)")
+    finally:
+        services.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--days", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--compare", action="store_true", help="also time the other baseline methods once")
+    parser.add_argument("--db", help="also time drift_service.evaluate on this store URL")
     args = parser.parse_args()
     daily = workload(args.days)
     method = DriftSettings().method
@@ -78,6 +106,8 @@ def main() -> None:
         for other in (m for m in METHODS if m != method):
             other_times, other_alerts = timed(daily, other, 1)
             print(f"  {other}: {other_times[0] * 1000:.0f} ms ({other_alerts} alerts)")
+    if args.db:
+        time_service(args.db, args.repeat)
 
 
 if __name__ == "__main__":
