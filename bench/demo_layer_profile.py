@@ -2,9 +2,12 @@
 
 A check of the demo's story, independent of ross-cost's own pipeline: it prices the spans with the list
 prices below (no negotiated discounts) and the price book's tool and memory rates, splits them into the
-four layers with DESIGN.md's rules, prints one line per day, then checks each planted drift episode:
-its layer must rise above +20 % and the other three stay under +10 %, each against its trailing 30-day
-mean of the same day type (weekday or weekend, so the weekly seasonality does not count as drift).
+four layers with DESIGN.md's rules and prints one line per day. Then the $/day level of each layer and of
+each agent's layers at the window's start and end (the drift detector ignores a series under $1/day), and
+a check of each planted episode: its layer must rise more than +30 % on every day of the episode over its
+mean of the 30 days before the episode (the baseline the detector freezes during a run) and more than +20 %
+over each day's own trailing mean, while the other three stay under +10 %. Means are of the same day type
+(weekday or weekend), so the weekly seasonality does not count as drift.
 
     .venv/bin/python bench/demo_layer_profile.py [--days 240] [--seed 7] [--summary]
 """
@@ -76,23 +79,33 @@ def _attributes(span: object) -> dict[str, object]:
     return found
 
 
-def profile(days: int, seed: int) -> tuple[dict[date, dict[str, float]], dict[date, int], dict[str, int]]:
-    """(cost per day per layer, traces per day, counters) for the demo window."""
+Costs = dict[date, dict[str, float]]
+
+
+def profile(days: int, seed: int) -> tuple[Costs, dict[date, int], dict[str, int], dict[str, Costs]]:
+    """(cost per day per layer, traces per day, counters, cost per agent per day per layer) for the window."""
     tools, memory = _price_book()
-    cost: dict[date, dict[str, float]] = defaultdict(lambda: dict.fromkeys(LAYERS, 0.0))
+    cost: Costs = defaultdict(lambda: dict.fromkeys(LAYERS, 0.0))
+    by_agent: dict[str, Costs] = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(LAYERS, 0.0)))
     traces: dict[date, int] = defaultdict(int)
     counters: dict[str, int] = defaultdict(int)
     for body in generate(days=days, seed=seed):
         request = ExportTraceServiceRequest.FromString(body)
         for resource_spans in request.resource_spans:
+            resource = {kv.key: kv.value.string_value for kv in resource_spans.resource.attributes}
+            agent = resource["service.name"].removeprefix("ross-")
             for scope_spans in resource_spans.scope_spans:
                 for span in scope_spans.spans:
                     day = datetime.fromtimestamp(span.start_time_unix_nano / 1e9, tz=UTC).date()
                     counters["spans"] += 1
                     if not span.parent_span_id:
                         traces[day] += 1
-                    _price_span(_attributes(span), cost[day], counters, tools, memory)
-    return dict(cost), dict(traces), dict(counters)
+                    row = dict.fromkeys(LAYERS, 0.0)
+                    _price_span(_attributes(span), row, counters, tools, memory)
+                    for layer, value in row.items():
+                        cost[day][layer] += value
+                        by_agent[agent][day][layer] += value
+    return dict(cost), dict(traces), dict(counters), {agent: dict(c) for agent, c in by_agent.items()}
 
 
 def _tokens(attrs: dict[str, object], *keys: str) -> int:
@@ -138,14 +151,14 @@ def _price_span(
         into["tool"] += tools[str(attrs["gen_ai.tool.name"])]
 
 
-def _same_type_mean(cost: dict[date, dict[str, float]], layer: str, day: date, until: date) -> float:
+def _same_type_mean(cost: Costs, layer: str, day: date, until: date) -> float:
     """Mean of `layer` over the 30 days before `until` that share `day`'s type (weekday or weekend)."""
     weekend = day.weekday() >= 5
     window = [until - timedelta(days=k) for k in range(1, 31)]
     return mean(cost[d][layer] for d in window if d in cost and (d.weekday() >= 5) == weekend)
 
 
-def check_episodes(cost: dict[date, dict[str, float]], calm: dict[date, dict[str, float]], days: int) -> bool:
+def check_episodes(cost: Costs, calm: Costs, days: int) -> bool:
     """Print each episode's per-layer change: against the same days without any episode (the pure effect),
     against the trailing 30-day mean frozen at the episode's start, and against each day's rolling one."""
     ok = True
@@ -162,7 +175,7 @@ def check_episodes(cost: dict[date, dict[str, float]], calm: dict[date, dict[str
                 f"(daily {min(rolling):+7.1%} .. {max(rolling):+7.1%})"
             )
             if layer == episode.layer:
-                good = min(frozen) > 0.20 and min(rolling) > 0.20
+                good = min(frozen) > 0.30 and min(rolling) > 0.20
             else:
                 good = mean(frozen) < 0.10 and effect < 0.05
             ok &= good
@@ -179,7 +192,7 @@ def check_episodes(cost: dict[date, dict[str, float]], calm: dict[date, dict[str
     return ok
 
 
-def calm_noise(cost: dict[date, dict[str, float]], days: int) -> None:
+def calm_noise(cost: Costs, days: int) -> None:
     """Day-to-day noise of each layer on calm days (no episode in the day's trailing 30 days)."""
     episodes = drift_episodes(days)
     calm = [
@@ -194,6 +207,29 @@ def calm_noise(cost: dict[date, dict[str, float]], days: int) -> None:
         print(f"  {layer:>8}: mean {mean(changes):+.1%}  p95 {p95:+.1%}  max {changes[-1]:+.1%}  min {changes[0]:+.1%}")
 
 
+def _level(cost: Costs, days: list[date], layer: str, weekend: bool | None = None) -> float:
+    """Mean $/day of `layer` ("total" for all four) over `days`: weekdays only, weekend days only, or all."""
+    chosen = [d for d in days if weekend is None or (d.weekday() >= 5) == weekend]
+    layers = LAYERS if layer == "total" else (layer,)
+    return mean(sum(cost.get(d, {}).get(name, 0.0) for name in layers) for d in chosen) if chosen else 0.0
+
+
+def levels(cost: Costs, by_agent: dict[str, Costs]) -> None:
+    """$/day of each layer over the window's first and last 28 days (weekdays, weekend days, all days), then of
+    each agent's layers over all those days: the level the detector's spend floor compares with."""
+    ordered = sorted(cost)
+    periods = {"first 28 days": ordered[:28], "last 28 days": ordered[-28:]}
+    print("\n$/day per layer " + "".join(f"   {name}: weekday weekend     all" for name in periods))
+    for layer in (*LAYERS, "total"):
+        cells = (f"{_level(cost, d, layer, False):8.2f}{_level(cost, d, layer, True):8.2f}" for d in periods.values())
+        alls = (f"{_level(cost, d, layer):8.2f}" for d in periods.values())
+        print(f"  {layer:>13} " + "".join(f"{' ' * 16}{c}{a}" for c, a in zip(cells, alls, strict=True)))
+    print("\n$/day per agent " + "".join(f"   {name}: " + " ".join(f"{x:>8}" for x in LAYERS) for name in periods))
+    for agent, daily in sorted(by_agent.items(), key=lambda item: -sum(sum(r.values()) for r in item[1].values())):
+        cells = (" ".join(f"{_level(daily, d, layer):8.2f}" for layer in LAYERS) for d in periods.values())
+        print(f"  {agent:>13} " + "".join(f"{' ' * 16}{c}" for c in cells))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=240)
@@ -201,9 +237,9 @@ def main() -> None:
     parser.add_argument("--summary", action="store_true", help="skip the per-day lines")
     args = parser.parse_args()
     started = time.perf_counter()
-    cost, traces, counters = profile(args.days, args.seed)
+    cost, traces, counters, by_agent = profile(args.days, args.seed)
     with mock.patch.object(demo, "drift_episodes", lambda days, end: []):
-        calm, _, _ = profile(args.days, args.seed)  # the same traffic with no episode planted
+        calm, _, _, _ = profile(args.days, args.seed)  # the same traffic with no episode planted
     if not args.summary:
         print("date        dow  traces   prompt     tool   memory response    total")
         for day in sorted(cost):
@@ -221,6 +257,7 @@ def main() -> None:
         f"spans, end {DEMO_END}, {time.perf_counter() - started:.1f} s"
     )
     print("total $" + f"{grand:,.2f}: " + ", ".join(f"{k} {v / grand:.1%}" for k, v in totals.items()))
+    levels(cost, by_agent)
     calm_noise(cost, args.days)
     ok = check_episodes(cost, calm, args.days)
     print("\nall episodes sized as intended" if ok else "\nSOME EPISODES ARE OFF")

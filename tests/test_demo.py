@@ -1,7 +1,8 @@
 """The demo workload: deterministic OTLP that looks like real instrumentation and tells the four-drift story.
 
-Spans are decoded with opentelemetry.proto only, so these tests hold whatever the ingest path does.
-Cost sizes are not tested here (bench/demo_layer_profile.py checks them); the shape and story are.
+Spans are decoded with opentelemetry.proto only, so these tests hold whatever the ingest path does. Spend is
+priced approximately here, with list prices and the price book's flat rates, to hold its levels and the
+episodes' sizes; bench/demo_layer_profile.py prints the details.
 """
 
 from __future__ import annotations
@@ -13,18 +14,31 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
+from statistics import mean
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from ross_cost.demo import DEMO_END, drift_episodes, generate
+from ross_cost.demo import DAILY_GROWTH, DEMO_END, drift_episodes, generate
 from ross_cost.demo_catalog import AGENTS, CHANNELS, MODULES, TENANTS, TIERS
 
 TENANTS_CSV = Path(__file__).resolve().parents[1] / "data" / "tenants.csv"
+PRICE_BOOK = Path(__file__).resolve().parents[1] / "data" / "price_book.yaml"
+LAYERS = ("prompt", "tool", "memory", "response")
+#: $ per million tokens (input, cache read, cache write, output): list prices in the demo window, as in
+#: bench/demo_layer_profile.py. Approximate on purpose (no negotiated discounts): the tests hold levels, not cents.
+LIST_PRICES = {
+    "claude-sonnet-4-5": (3.0, 0.3, 3.75, 15.0), "claude-opus-4-6": (5.0, 0.5, 6.25, 25.0),
+    "claude-haiku-4-5": (1.0, 0.1, 1.25, 5.0), "gpt-4.1-mini": (0.4, 0.1, 0.4, 1.6), "gpt-5": (1.25, 0.125, 1.25, 10.0),
+    "gemini-2.5-flash": (0.3, 0.03, 0.3, 2.5), "gemini-2.5-pro": (1.25, 0.125, 1.25, 10.0),
+    "llama-3.3-70b-instruct": (0.4, 0.4, 0.4, 0.8),
+}  # fmt: skip
 CONTAINERS = {"invoke_agent", "invoke_workflow"}
 INFERENCE = {"chat", "generate_content"}
 USAGE_PREFIXES = ("gen_ai.usage.", "llm.usage.")
@@ -90,6 +104,45 @@ def family(model: str) -> str:
     return re.sub(r"-\d{4}-?\d{2}-?\d{2}$|-\d{8}$", "", model)
 
 
+def _usage(span: DecodedSpan, *keys: str) -> int:
+    return next((int(span.attrs[k]) for k in keys if k in span.attrs), 0)
+
+
+@cache
+def _flat_rates() -> tuple[dict[str, float], dict[str, float]]:
+    """Per-call tool prices and per-operation memory prices from the price book."""
+    book = yaml.safe_load(PRICE_BOOK.read_text())
+    tools = {row["name"]: float(row["per_call"]) for row in book["tools"]}
+    return tools, {row["layer"]: float(row["per_operation"]) for row in book["memory"]}
+
+
+def layer_costs(span: DecodedSpan) -> dict[str, float]:
+    """Approximate list cost of one span per layer, by DESIGN.md's layer table (unknown models cost nothing)."""
+    tools, memory = _flat_rates()
+    found = dict.fromkeys(LAYERS, 0.0)
+    if span.operation in INFERENCE:
+        rates = LIST_PRICES.get(family(str(span.attrs.get("gen_ai.response.model"))))
+        if rates is None:
+            return found
+        factor = 0.5e-6 if span.attrs.get("openai.response.service_tier") == "flex" else 1e-6
+        rate_in, rate_read, rate_write, rate_out = (rate * factor for rate in rates)
+        total_in = _usage(span, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")
+        read = _usage(span, "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens")
+        write = _usage(span, "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens")
+        output = _usage(span, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")
+        reasons = span.attrs.get("gen_ai.response.finish_reasons", (span.attrs.get("llm.response.finish_reason"),))
+        found["prompt"] = (total_in - read - write) * rate_in
+        found["memory"] = read * rate_read + write * rate_write
+        found["tool" if set(reasons) & TOOL_FINISH else "response"] = output * rate_out
+    elif span.operation == "embeddings":
+        found["memory"] = _usage(span, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens") * 0.02e-6
+    elif span.operation == "retrieval" or span.operation.endswith("_memory"):
+        found["memory"] = memory[span.attrs["ross.memory_layer"]]
+    elif span.operation == "execute_tool":
+        found["tool"] = tools[span.attrs["gen_ai.tool.name"]]
+    return found
+
+
 @pytest.fixture(scope="module")
 def fortnight() -> list[DecodedSpan]:
     """Two calm weeks at the start of a default window (no episode yet)."""
@@ -98,7 +151,7 @@ def fortnight() -> list[DecodedSpan]:
 
 @dataclass
 class WindowSummary:
-    """What the full default window shows, gathered in one streaming pass (its 380k spans are not kept)."""
+    """What the full default window shows, gathered in one streaming pass (its 400k spans are not kept)."""
 
     spans: int = 0
     traces: int = 0
@@ -117,6 +170,7 @@ class WindowSummary:
     anthropic_misses: Counter[date] = field(default_factory=Counter)
     atlas_calls: Counter[date] = field(default_factory=Counter)
     atlas_input: Counter[date] = field(default_factory=Counter)
+    cost: dict[date, dict[str, float]] = field(default_factory=lambda: defaultdict(lambda: dict.fromkeys(LAYERS, 0.0)))
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +180,8 @@ def full_window() -> WindowSummary:
         for span in decode([body]):
             found.spans += 1
             found.traces += not span.parent
+            for layer, cost in layer_costs(span).items():
+                found.cost[span.day][layer] += cost
             attrs, service, day = span.attrs, span.resource["service.name"], span.day
             found.modules.add(span.resource["ross.module_id"])
             if span.operation == "invoke_agent":
@@ -311,10 +367,6 @@ def test_memory_and_retrieval_spans_name_their_layer(fortnight: list[DecodedSpan
 # --- usage as the instrumentations report it ------------------------------------------------------------------
 
 
-def _usage(span: DecodedSpan, *keys: str) -> int:
-    return next((int(span.attrs[k]) for k in keys if k in span.attrs), 0)
-
-
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31), end=st.dates(date(2025, 1, 1), date(2028, 1, 1)))
 def test_token_counts_follow_the_spec_semantics(seed: int, end: date) -> None:
@@ -380,6 +432,42 @@ def test_an_unknown_model_and_tenantless_batch_traces_appear(fortnight: list[Dec
     assert 0.005 <= len(tenantless) / len(roots) <= 0.03
 
 
+# --- spend ----------------------------------------------------------------------------------------------------
+
+#: The fortnight has the traffic of a window's last two weeks; a default window starts this much lower.
+AT_WINDOW_START = DAILY_GROWTH ** -(240 - 14)
+
+
+def _levels(spans: Iterable[DecodedSpan], service: str | None = None) -> dict[str, float]:
+    """Mean $/day per layer at the start of a default window (weekends included, as the drift floor sees it)."""
+    days: dict[date, dict[str, float]] = defaultdict(lambda: dict.fromkeys(LAYERS, 0.0))
+    for span in spans:
+        if service is None or span.resource["service.name"] == service:
+            for layer, cost in layer_costs(span).items():
+                days[span.day][layer] += cost
+    assert len(days) == 14
+    return {layer: mean(row[layer] for row in days.values()) * AT_WINDOW_START for layer in LAYERS}
+
+
+def test_every_layer_spends_several_times_the_drift_floor_from_the_first_day(fortnight: list[DecodedSpan]) -> None:
+    """The drift detector ignores a series under $1/day; each layer spends well over $5 from the start."""
+    levels = _levels(fortnight)
+    assert min(levels.values()) > 5.5, levels
+    weekdays = {s.day for s in fortnight if s.day.weekday() < 5}
+    weekday = sum(sum(layer_costs(s).values()) for s in fortnight if s.day in weekdays) / len(weekdays)
+    assert 35 < weekday * AT_WINDOW_START < 70  # about $45 a weekday at the start, $80 at the end
+    total = sum(levels.values())
+    shares = {layer: level / total for layer, level in levels.items()}
+    assert 0.35 < shares["prompt"] < 0.6, shares
+    assert all(0.1 < shares[layer] < 0.3 for layer in ("tool", "memory", "response")), shares
+
+
+def test_the_larger_agents_spend_over_a_dollar_a_day_on_every_layer(fortnight: list[DecodedSpan]) -> None:
+    for service in ("ross-sara", "ross-sales-cdr", "ross-atlas"):
+        levels = _levels(fortnight, service)
+        assert min(levels.values()) > 1.0, (service, levels)
+
+
 # --- the drift episodes ---------------------------------------------------------------------------------------
 
 
@@ -420,7 +508,7 @@ def test_the_default_demo_shows_every_agent_module_channel_tier_and_model(full_w
         "voice_synthesize", "voice_transcribe", "doc_render", "hubspot.search_contacts", "notion.query",
         "salesforce.query",
     }  # fmt: skip
-    assert full_window.spans < 600_000
+    assert full_window.spans < 450_000  # `ross-cost demo` loads it in well under a minute
     assert 6 <= full_window.spans / full_window.traces <= 10
 
 
@@ -450,3 +538,24 @@ def test_each_episode_changes_what_its_story_says_and_only_while_it_lasts(full_w
         return sum(full_window.atlas_input[d] for d in days) / sum(full_window.atlas_calls[d] for d in days)
 
     assert atlas_input(days_of("prompt")) > 1.5 * atlas_input(fortnight_before("prompt"))
+
+
+@pytest.mark.slow
+def test_each_episode_lifts_its_layer_over_a_third_every_day_and_leaves_the_others(full_window: WindowSummary) -> None:
+    """Against the same day type (weekday or weekend) over the four weeks before the episode, as the drift
+    detector's frozen baseline does; growth alone lifts every layer about 5 % by then."""
+    cost = full_window.cost
+    for episode in drift_episodes():
+        before = [episode.start - timedelta(days=k) for k in range(1, 29)]
+        days = [episode.start + timedelta(days=k) for k in range((episode.end - episode.start).days)]
+
+        def rise(layer: str, day: date, before: list[date] = before) -> float:
+            same_type = [d for d in before if (d.weekday() >= 5) == (day.weekday() >= 5)]
+            return cost[day][layer] / mean(cost[d][layer] for d in same_type) - 1
+
+        for layer in LAYERS:
+            rises = [rise(layer, day) for day in days]
+            if layer == episode.layer:
+                assert min(rises) > 0.3, (episode.name, layer, min(rises))
+            else:
+                assert mean(rises) < 0.12, (episode.name, layer, mean(rises))
