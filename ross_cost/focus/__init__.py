@@ -1,8 +1,13 @@
 """FOCUS 1.3 export: the columns (one source of truth), the row builder, the writers and the checks.
 
-Pure. storage.focus_reads.focus_source streams `FocusSourceRow`s; `focus_rows` turns them into rows (counting
-what it leaves out in an `ExportTally`); `chunks(fmt, rows)` encodes them; `checked(rows, checker)` checks
-them on the way. `read_focus_csv` reads other providers' FOCUS files.
+Two paths share cells.py's part functions, so they write the same bytes (the tests hold them to it):
+- rows, one at a time (reference; previews and conformance checks): storage.focus_reads.focus_source streams
+  `FocusSourceRow`s, `focus_rows` turns them into rows (counting what it leaves out in an `ExportTally`),
+  `chunks(fmt, rows)` encodes them, `checked(rows, checker)` checks them on the way;
+- batches (every download): focus_reads.focus_batches streams Arrow batches, columnar.columnar_rows builds
+  them, columnar_writers.encode_batches encodes them, with no Python per row.
+`read_focus_csv` reads other providers' FOCUS files. Everything here is pure except services.py, the use
+cases the endpoint, the CLI and the cockpit call (it reaches the store), so it is not imported here.
 """
 
 from __future__ import annotations

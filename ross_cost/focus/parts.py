@@ -18,9 +18,9 @@ from datetime import date
 from decimal import Context, Decimal, Inexact, Rounded
 from functools import lru_cache
 
+from ross_cost.focus.catalog import Service, is_internal, service_of, sku_meter, vendor_name
 from ross_cost.focus.columns import TAG_PREFIX
 from ross_cost.focus.formats import day_start_text, decimal_text, key_value_json
-from ross_cost.focus.services import Service, is_internal, service_of, sku_meter, vendor_name
 
 #: Exact arithmetic: an operation that would need rounding raises instead. Prices have 12 places and
 #: quantities are integers, so 60 digits is far more than any product needs.

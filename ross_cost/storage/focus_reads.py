@@ -1,30 +1,40 @@
 """The stored usage a FOCUS export needs, aggregated in SQL and streamed.
 
 One row per (day, dimensions, layer detail, unit prices, price provenance, unpriced reason): the grain of
-a FOCUS charge. Rows come through a server-side cursor in batches (`stream_results`, `yield_per`), so an
-export of millions of rows never holds more than one batch in memory. Filters mean what they mean in the
-cockpit (reads.key_expression), so a filtered export reconciles with the filtered cockpit total.
+a FOCUS charge. Filters mean what they mean in the cockpit (reads.key_expression), so a filtered export
+reconciles with the filtered cockpit total.
+
+Memory stays flat whatever the period: a GROUP BY and ORDER BY hold all their groups, so the period is cut
+into windows of consecutive days of at most WINDOW_LINES stored lines (a bigger day alone), aggregated one
+after the other; rows come out in the same order as one query would give them. All windows run on one
+connection in one transaction, so an export is one snapshot. `focus_batches` hands out Arrow record batches
+(DuckDB: its Arrow reader, no Python per row; PostgreSQL: a server-side cursor, converted per batch);
+`focus_source` hands out FocusSourceRows for the row-at-a-time path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ross_cost.focus.columnar import SOURCE_SCHEMA, conform, records_batch
 from ross_cost.focus.rows import FocusSourceRow
 from ross_cost.model import GROUPABLE
 from ross_cost.query import QueryError
 from ross_cost.storage.reads import key_expression
 from ross_cost.storage.schema import Schema, build_schema
 
-#: Rows per fetch from the server-side cursor.
-BATCH_ROWS = 10_000
+#: Rows per fetch (server-side cursor) or per Arrow record batch.
+BATCH_ROWS = 8_192
+#: Stored lines one aggregate query may cover (its groups sit in the database's memory until sorted out).
+WINDOW_LINES = 50_000
 #: The tables as a query sees them (the keyed variant only adds constraints, which queries never use).
 _SCHEMA: Schema = build_schema(keyed=False)
 
@@ -82,7 +92,7 @@ _FIELDS: tuple[sa.ColumnElement[Any], ...] = (
     _TENANTS.c.name.label("tenant_name"),
     _TENANTS.c.tier.label("tenant_tier"),
 )
-assert [getattr(c, "name", None) for c in _FIELDS] == [f.name for f in fields(FocusSourceRow)]
+assert [getattr(c, "name", None) for c in _FIELDS] == [f.name for f in fields(FocusSourceRow)] == SOURCE_SCHEMA.names
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +121,56 @@ def focus_source(
     start: date,
     end: date,
     filters: Mapping[str, Sequence[str]] | None = None,
-) -> Iterator[FocusSourceRow]:
+) -> Generator[FocusSourceRow, None, None]:
     """Stream the source rows of a FOCUS export for [start, end).
 
     Parameters are checked now (QueryError before any row is asked for, so an HTTP handler can still answer
-    400); the query runs when the first row is requested. Given an Engine, the connection is held until the
+    400); the queries run when the first row is requested. Given an Engine, the connection is held until the
     iterator is exhausted or closed."""
-    select = focus_select(start, end, filters)
-    return _stream(store_engine_or_conn, select)
+    focus_select(start, end, filters)
+    return _stream_rows(store_engine_or_conn, start, end, filters)
+
+
+def focus_batches(
+    store_engine_or_conn: Engine | Connection,
+    start: date,
+    end: date,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    batch_rows: int = BATCH_ROWS,
+) -> Generator[pa.RecordBatch, None, None]:
+    """The same source rows as focus_source, as Arrow record batches in columnar.SOURCE_SCHEMA (checked now,
+    run lazily, like focus_source)."""
+    focus_select(start, end, filters)
+    return _stream_batches(store_engine_or_conn, start, end, filters, batch_rows)
+
+
+def focus_windows(
+    conn: Connection, start: date, end: date, filters: Mapping[str, Sequence[str]] | None = None
+) -> list[tuple[date, date]]:
+    """Consecutive [from, to) day ranges covering the days of [start, end) that have lines, each of at most
+    WINDOW_LINES lines unless one day alone has more."""
+    select = (
+        sa.select(_UL.c.day, sa.func.count().label("lines"))
+        .select_from(_UL.outerjoin(_TENANTS, _TENANTS.c.tenant_id == _UL.c.tenant_id))
+        .where(*_where(start, end, filters))
+        .group_by(_UL.c.day)
+        .order_by(_UL.c.day)
+    )
+    windows: list[tuple[date, date]] = []
+    first: date | None = None
+    last = start
+    lines = 0
+    for day, count in conn.execute(select).all():
+        if first is not None and lines + count > WINDOW_LINES:
+            windows.append((first, day))
+            first = None
+        if first is None:
+            first, lines = day, 0
+        lines += count
+        last = day
+    if first is not None:
+        windows.append((first, last + timedelta(days=1)))
+    return windows
 
 
 def focus_unpriced(
@@ -160,14 +212,54 @@ def _where(start: date, end: date, filters: Mapping[str, Sequence[str]] | None) 
     return where
 
 
-def _stream(bind: Engine | Connection, select: sa.Select[Any]) -> Iterator[FocusSourceRow]:
+def _stream_rows(
+    bind: Engine | Connection, start: date, end: date, filters: Mapping[str, Sequence[str]] | None
+) -> Generator[FocusSourceRow, None, None]:
     with _connection(bind) as conn:
-        result = conn.execution_options(stream_results=True, yield_per=BATCH_ROWS).execute(select)
-        try:
-            for row in result:
-                yield FocusSourceRow(*row)
-        finally:
-            result.close()
+        for window in focus_windows(conn, start, end, filters):
+            result = conn.execution_options(stream_results=True, yield_per=BATCH_ROWS).execute(
+                focus_select(*window, filters)
+            )
+            try:
+                for row in result:
+                    yield FocusSourceRow(*row)
+            finally:
+                result.close()
+
+
+def _stream_batches(
+    bind: Engine | Connection,
+    start: date,
+    end: date,
+    filters: Mapping[str, Sequence[str]] | None,
+    batch_rows: int,
+) -> Generator[pa.RecordBatch, None, None]:
+    with _connection(bind) as conn:
+        for window in focus_windows(conn, start, end, filters):
+            select = focus_select(*window, filters)
+            if conn.dialect.name == "duckdb":
+                yield from _duckdb_batches(conn, select, batch_rows)
+                continue
+            result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(select)
+            try:
+                for rows in result.partitions():
+                    yield records_batch(rows)
+            finally:
+                result.close()
+
+
+def _duckdb_batches(conn: Connection, select: sa.Select[Any], batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """DuckDB's own Arrow reader on the connection (and transaction) SQLAlchemy holds: no Python per row."""
+    compiled = select.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    duck: Any = conn.connection.driver_connection
+    reader = duck.sql(compiled.string, params=params).to_arrow_reader(batch_rows)
+    try:
+        for batch in reader:
+            if batch.num_rows:
+                yield conform(batch)
+    finally:
+        reader.close()
 
 
 @contextmanager
