@@ -29,7 +29,8 @@ def receiver() -> Iterator[Receiver]:
 
 
 def config(url: str, **webhook: Any) -> DriftConfig:
-    return DriftConfig(webhook=WebhookConfig(url=url, **{"base_delay": 0.001, "max_delay": 0.01, "scope": "all", **webhook}))
+    options = {"base_delay": 0.001, "max_delay": 0.01, "scope": "all", **webhook}
+    return DriftConfig(webhook=WebhookConfig(url=url, **options))
 
 
 @pytest.fixture
