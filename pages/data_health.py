@@ -65,8 +65,8 @@ else:
 if not selection.empty:
     period, filters = selection.period, selection.filter_map
     st.subheader("Unpriced usage and what it would need")
-    st.caption(f"In {selection.describe()}. Unpriced lines are stored with their quantity and counted at $0 "
-               "until a price covers them: they are never dropped.")
+    st.caption(f"In {selection.describe()}. Unpriced lines are stored with their quantity and "
+               "reason, left out of spend (never priced at $0) until a price covers them, and never dropped.")
     unpriced = health.unpriced_rows(data.unpriced(period.start, period.end, filters))
     if unpriced:
         tables.show("unpriced-usage", health.UNPRICED_COLUMNS, unpriced, "unpriced")

@@ -34,7 +34,8 @@ attribution = data.attribution(period.start, period.end, selection.filter_map)
 unpriced_share = views.share(views.Decimal(attribution.unpriced_lines), views.Decimal(attribution.lines))
 top[2].metric("Unpriced usage", fmt.percent(unpriced_share, 2),
               f"{fmt.count(attribution.unpriced_lines)} of {fmt.count(attribution.lines)} lines", **QUIET,
-              help="Usage no price covers is counted at $0 and listed on Data health, never dropped.")
+              help="Usage no price covers is kept with its reason, left out of spend (never priced at $0) "
+                   "and listed on Data health.")
 top[3].metric("Unattributed spend", fmt.percent(views.share(attribution.missing_cost["any"], attribution.cost)),
               f"{fmt.money(attribution.missing_cost['any'])} lacks a tenant, agent, module or channel",
               **QUIET)
