@@ -33,7 +33,7 @@ typecheck: venv
 	$(BIN)/mypy --strict ross_cost
 
 unit: venv
-	$(BIN)/pytest -q -n 2 -p no:cacheprovider
+	$(BIN)/pytest -q -n 2 --dist loadfile -p no:cacheprovider
 
 ## ruff, mypy --strict on the core, then the whole pytest suite (PostgreSQL and Chromium started by the tests).
 test: venv system-deps lint typecheck unit

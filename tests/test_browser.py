@@ -137,9 +137,18 @@ class Watched:
         return event.value.suggested_filename, Path(target).read_text()
 
     def pick(self, key: str, option: str) -> None:
-        """Choose one option of a multiselect in the sidebar (one interaction)."""
-        self.page.locator(f".st-key-{key}").click()
-        self.page.get_by_role("option", name=option, exact=True).click()
+        """Choose one option of a multiselect in the sidebar (one interaction). On a loaded machine the first
+        click can land while the script is still redrawing and the list does not open: click again then."""
+        box = self.page.locator(f'.st-key-{key} [data-baseweb="select"]')
+        choice = self.page.get_by_role("option", name=option, exact=True)
+        for _ in range(3):
+            box.click()
+            try:
+                choice.wait_for(timeout=5_000)
+                break
+            except sync_api.TimeoutError:
+                self.page.keyboard.press("Escape")
+        choice.click()
         self.page.keyboard.press("Escape")
 
 

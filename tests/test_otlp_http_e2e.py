@@ -147,5 +147,6 @@ def test_bad_cost_parameters_give_400_naming_the_parameter(server: LiveServer, p
 
 
 def test_cost_by_day_gives_periods(server: LiveServer) -> None:
-    rows = cost(server, group_by="layer", granularity="day")["rows"]
+    send_with_sdk(server, "t-days")
+    rows = cost(server, group_by="layer", granularity="day", tenant_id="t-days")["rows"]
     assert {r["period"] for r in rows} == {date(2026, 11, 15).isoformat()}
