@@ -137,17 +137,23 @@ class Watched:
         return event.value.suggested_filename, Path(target).read_text()
 
     def pick(self, key: str, option: str) -> None:
-        """Choose one option of a multiselect in the sidebar (one interaction). On a loaded machine the first
-        click can land while the script is still redrawing and the list does not open: click again then."""
-        box = self.page.locator(f'.st-key-{key} [data-baseweb="select"]')
+        """Choose one option of a multiselect in the sidebar (one interaction). On a loaded machine the list
+        can open late or not at all while the script redraws: then click again, and finally type the option."""
+        box = self.page.locator(f".st-key-{key}")
         choice = self.page.get_by_role("option", name=option, exact=True)
-        for _ in range(3):
+        for attempt in range(3):
             box.click()
             try:
-                choice.wait_for(timeout=5_000)
-                break
+                choice.wait_for(timeout=10_000)
             except sync_api.TimeoutError:
+                if attempt == 2:
+                    self.page.keyboard.type(option)
+                    self.page.keyboard.press("Enter")
+                    self.page.keyboard.press("Escape")
+                    return
                 self.page.keyboard.press("Escape")
+            else:
+                break
         choice.click()
         self.page.keyboard.press("Escape")
 
