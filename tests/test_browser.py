@@ -139,7 +139,7 @@ class Watched:
     def pick(self, key: str, option: str) -> None:
         """Choose one option of a multiselect in the sidebar (one interaction). On a loaded machine the list
         can open late or not at all while the script redraws: then click again, and finally type the option."""
-        box = self.page.locator(f".st-key-{key}")
+        box = self.page.locator(f".st-key-{key}").get_by_role("combobox")
         choice = self.page.get_by_role("option", name=option, exact=True)
         for attempt in range(3):
             box.click()
