@@ -7,22 +7,19 @@ The ingest budget is >= 20,000 spans/s end to end, so decoding should stay well 
 from __future__ import annotations
 
 import argparse
-import base64
 import gzip
-import json
 import random
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from google.protobuf.json_format import MessageToDict
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere without installing
 from ross_cost.otel.decode import decode_request
+from ross_cost.otel.encode import otlp_json
 
 MODELS = ("gpt-4.1-mini", "gpt-4.1", "claude-sonnet-4-5", "gemini-2.5-flash")
 PROVIDERS = ("openai", "openai", "anthropic", "gcp.gemini")
@@ -96,18 +93,6 @@ def build_request(span_count: int, seed: int = 7) -> ExportTraceServiceRequest:
             ]
         )
     return request
-
-
-def otlp_json(request: ExportTraceServiceRequest) -> bytes:
-    """OTLP/JSON as the spec writes it: MessageToDict, then ids turned from base64 into hex."""
-    document: dict[str, Any] = MessageToDict(request, use_integers_for_enums=True)
-    for resource_spans in document.get("resourceSpans", []):
-        for scope_spans in resource_spans.get("scopeSpans", []):
-            for span in scope_spans.get("spans", []):
-                for field in ("traceId", "spanId", "parentSpanId"):
-                    if field in span:
-                        span[field] = base64.b64decode(span[field]).hex()
-    return json.dumps(document).encode()
 
 
 def measure(label: str, span_count: int, repeat: int, decode: Callable[[], object]) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from google.protobuf.json_format import MessageToDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
@@ -26,6 +25,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from ross_cost.otel import decode
 from ross_cost.otel.decode import DecodeError, UnsupportedMediaType, decode_request, encode_response, read_file
+from ross_cost.otel.encode import otlp_json
 from ross_cost.spans import DecodedBatch, SpanRecord
 
 FIXTURES = Path(__file__).parent / "fixtures" / "otlp"
@@ -81,18 +81,6 @@ def protobuf_request(
         for key, value in fields.get("attributes", {}).items():
             span.attributes.add(key=key, value=any_value(value))
     return request
-
-
-def otlp_json(request: ExportTraceServiceRequest) -> bytes:
-    """OTLP JSON as the spec writes it: the proto3 JSON mapping with hex ids instead of base64."""
-    document: dict[str, Any] = MessageToDict(request, use_integers_for_enums=True)
-    for resource_spans in document.get("resourceSpans", []):
-        for scope_spans in resource_spans.get("scopeSpans", []):
-            for span in scope_spans.get("spans", []):
-                for field in ("traceId", "spanId", "parentSpanId"):
-                    if field in span:
-                        span[field] = base64.b64decode(span[field]).hex()
-    return json.dumps(document).encode()
 
 
 def json_span(**overrides: object) -> dict[str, object]:
