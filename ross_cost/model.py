@@ -151,12 +151,3 @@ class UsageLine:
     @property
     def effective_cost(self) -> Decimal | None:
         return None if self.price is None else self.price.effective_unit_price * self.quantity
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """A span that could not be used, and why (reported in partial_success and kept for data health)."""
-
-    trace_id: str
-    span_id: str
-    reason: str

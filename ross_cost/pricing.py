@@ -8,12 +8,12 @@ price: a quantity without one is `Priced(None, reason)`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from importlib.metadata import version
-from typing import Any
+from typing import Any, TypeVar
 
 from genai_prices import data_snapshot
 from genai_prices.types import ModelPrice, TieredPrices
@@ -67,9 +67,8 @@ def _tier_position(prices: ModelPrice, kind: LineKind, total_input: int) -> int:
     return sum(1 for tier in raw.tiers if total_input > tier.start)
 
 
-@lru_cache(maxsize=4096)
 def _catalogue_lookup(vendor: str, model: str, hour: datetime, service_tier: str | None) -> ModelMatch | str:
-    """genai-prices lookup, cached per hour: prices change at most daily, spans arrive by the million."""
+    """genai-prices lookup (the Pricer caches it per hour: prices change at most daily)."""
     snapshot = data_snapshot.get_snapshot()
     try:
         provider, info = snapshot.find_provider_model(model, None, vendor, None)
@@ -87,6 +86,22 @@ def _catalogue_lookup(vendor: str, model: str, hour: datetime, service_tier: str
     return ModelMatch(provider.id, info.id, prices, GENAI_PRICES_SOURCE, key)
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+#: Entries a Pricer cache holds before it starts over (prices repeat per model, bucket and day: a few hundred).
+CACHE_LIMIT = 100_000
+
+
+def _cached(cache: dict[K, V], key: K, compute: Callable[[], V]) -> V:
+    """Millions of spans share a few hundred prices: compute each once, in a bounded dict."""
+    hit = cache.get(key)
+    if hit is None:
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()
+        hit = cache[key] = compute()
+    return hit
+
+
 class Pricer:
     """Prices lines against genai-prices and a price book; safe to share across threads (read-only)."""
 
@@ -100,22 +115,13 @@ class Pricer:
     def price_tokens(self, match: ModelMatch, kind: LineKind, total_input: int, ts: datetime) -> Priced:
         """Cached per (price set, bucket, long-context tier, day): millions of spans share a few hundred."""
         key = (match.key, kind, _tier_position(match.prices, kind, total_input), ts.date())
-        hit = self._token_prices.get(key)
-        if hit is None:
-            if len(self._token_prices) > 100_000:
-                self._token_prices.clear()
-            hit = self._token_prices[key] = self._price_tokens(match, kind, total_input, ts)
-        return hit
+        return _cached(self._token_prices, key, lambda: self._price_tokens(match, kind, total_input, ts))
 
     def match_model(self, vendor: str, model: str, ts: datetime, service_tier: str | None) -> ModelMatch | str:
         """The model's prices at `ts` (cached per hour): the price book's self-hosted rates, then genai-prices."""
-        key = (vendor, model, ts.replace(minute=0, second=0, microsecond=0), service_tier)
-        hit = self._models.get(key)
-        if hit is None:
-            if len(self._models) > 100_000:
-                self._models.clear()
-            hit = self._models[key] = self._match_model(vendor, model, key[2], service_tier)
-        return hit
+        hour = ts.replace(minute=0, second=0, microsecond=0)
+        key = (vendor, model, hour, service_tier)
+        return _cached(self._models, key, lambda: self._match_model(vendor, model, hour, service_tier))
 
     def _match_model(self, vendor: str, model: str, hour: datetime, service_tier: str | None) -> ModelMatch | str:
         hosted = self.book.self_hosted_model(model)
@@ -152,14 +158,8 @@ class Pricer:
 
     def _unit_price(self, what: str, name: str, ts: datetime) -> tuple[str, Priced]:
         """Vendor and price of one tool call or memory operation, cached per day."""
-        key = (what, name, ts.date())
-        hit = self._unit_prices.get(key)
-        if hit is None:
-            if len(self._unit_prices) > 100_000:
-                self._unit_prices.clear()
-            price = self._tool_price if what == "tool" else self._memory_price
-            hit = self._unit_prices[key] = price(name, ts)
-        return hit
+        price = self._tool_price if what == "tool" else self._memory_price
+        return _cached(self._unit_prices, (what, name, ts.date()), lambda: price(name, ts))
 
     def _tool_price(self, tool: str, ts: datetime) -> tuple[str, Priced]:
         entry = self.book.tool_price(tool)

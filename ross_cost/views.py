@@ -7,14 +7,13 @@ Services for callers without a cache. Money stays Decimal; only ratios of money 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from ross_cost.model import LAYERS
-from ross_cost.query import CostQuery, CostRow
-from ross_cost.services import Services
+from ross_cost.query import CostRow
 from ross_cost.ui import fmt
 
 ZERO = Decimal(0)
@@ -187,15 +186,6 @@ def compare(rows_a: Iterable[CostRow], rows_b: Iterable[CostRow], keys: Sequence
         for ident in sorted(set(a) | set(b))
     ]
     return sorted(joined, key=lambda row: (-abs(row.change.delta), -row.b))
-
-
-def compare_periods(
-    services: Services, a: Period, b: Period, keys: Sequence[str], filters: Mapping[str, Sequence[str]]
-) -> list[ComparisonRow]:
-    """Spend per group in period A against period B, through the same CostQuery as GET /api/cost."""
-    rows_a = services.cost(CostQuery.build(a.start, a.end, list(keys), None, {k: list(v) for k, v in filters.items()}))
-    rows_b = services.cost(CostQuery.build(b.start, b.end, list(keys), None, {k: list(v) for k, v in filters.items()}))
-    return compare(rows_a, rows_b, keys)
 
 
 @dataclass(frozen=True)

@@ -187,9 +187,7 @@ COLUMNS: tuple[FocusColumn, ...] = (
     *CUSTOM_COLUMNS,
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
-COLUMN_INDEX: Mapping[str, int] = {name: i for i, name in enumerate(COLUMN_NAMES)}
 COLUMN_BY_NAME: Mapping[str, FocusColumn] = {c.name: c for c in COLUMNS}
-DECIMAL_COLUMNS: frozenset[str] = frozenset(c.name for c in COLUMNS if c.data_type is D)
 
 
 def column_definitions() -> list[dict[str, Any]]:

@@ -35,11 +35,6 @@ def day_start_text(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def cell_text(value: Cell) -> str | None:
-    """The text of a cell, None for null (an empty CSV field, a JSON null)."""
-    return value if value is None or isinstance(value, str) else str(value)
-
-
 def key_value_json(pairs: dict[str, str]) -> str:
     """A flat JSON object with sorted keys, compact: the KeyValueFormat cell of Tags and SkuPriceDetails."""
     return json.dumps(pairs, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -10,7 +10,6 @@ CHARGE_CLASSES = frozenset({"Correction"})
 CHARGE_FREQUENCIES = frozenset({"One-Time", "Recurring", "Usage-Based"})
 PRICING_CATEGORIES = frozenset({"Standard", "Dynamic", "Committed", "Other"})
 USED_UNUSED = frozenset({"Used", "Unused"})
-SPEND_USAGE = frozenset({"Spend", "Usage"})
 
 #: ServiceCategory -> its ServiceSubcategory values (FOCUS 1.3; same list in the validator's 1.2 model).
 SUBCATEGORIES: Mapping[str, tuple[str, ...]] = {

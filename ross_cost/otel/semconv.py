@@ -22,6 +22,7 @@ REQUEST_MODEL_KEYS: Final = (
     "llm.request.model",
 )
 FINISH_REASONS: Final = ("gen_ai.response.finish_reasons", "llm.response.finish_reason")
+#: Served-tier keys come first: the requested tier is only what was asked for (pricing-traps.md class 4).
 SERVICE_TIER_KEYS: Final = (
     "openai.response.service_tier",
     "gen_ai.openai.response.service_tier",
@@ -30,8 +31,6 @@ SERVICE_TIER_KEYS: Final = (
     "gen_ai.openai.request.service_tier",
     "gen_ai.request.service_tier",
 )
-#: Served tier keys come first: the request tier is only what was asked for (pricing-traps.md class 4).
-SERVED_TIER_KEY_COUNT: Final = 3
 
 # --- usage (spec semantics: input includes cache, output includes reasoning) -----------------------
 INPUT_TOKENS: Final = ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt")
@@ -58,16 +57,10 @@ REASONING_TOKENS: Final = (
     "llm.token_count.completion_details.reasoning",
     "ai.usage.reasoningTokens",
 )
-TOTAL_TOKENS: Final = (
-    "gen_ai.usage.total_tokens", "llm.usage.total_tokens", "llm.token_count.total", "ai.usage.tokens"
-)
-REPORTED_COST: Final = ("gen_ai.usage.cost.amount", "gen_ai.usage.cost", "llm.cost.total")
 #: Emitter identification, for the quirks that depend on who produced the span.
 TELEMETRY_SDK_NAME: Final = "telemetry.sdk.name"
 #: Where thoughts are reported outside the output count (Gemini's native usage block, copied raw).
 GEMINI_THOUGHTS_KEYS: Final = ("gen_ai.usage.thoughts_tokens", "gcp.gemini.usage.thoughts_token_count")
-#: Emitters that add Gemini thoughts into output_tokens, as the spec asks (the official instrumentation).
-GEMINI_PROVIDERS: Final = frozenset({"gcp.gemini", "gcp.vertex_ai", "gcp.gen_ai", "gemini", "vertex_ai", "google"})
 
 # --- tools and memory ---------------------------------------------------------------------------------
 TOOL_NAME_KEYS: Final = ("gen_ai.tool.name", "mcp.tool.name", "traceloop.entity.name")
@@ -100,7 +93,6 @@ MEMORY_OPERATIONS: Final = frozenset(
 CONTAINER_OPERATIONS: Final = frozenset(
     {"invoke_agent", "create_agent", "invoke_workflow", "plan", "handle_conversation_turn"}
 )
-AGENT_OPERATIONS: Final = frozenset({"invoke_agent", "create_agent"})
 #: Pre-semconv request types (OpenLLMetry `llm.request.type`) mapped onto operations.
 LEGACY_REQUEST_TYPE: Final = "llm.request.type"
 LEGACY_REQUEST_TYPES: Final = {"chat": "chat", "completion": "text_completion", "embedding": "embeddings"}

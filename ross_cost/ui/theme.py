@@ -14,7 +14,6 @@ LAYER_COLORS: dict[str, str] = {
 LAYER_ORDER: tuple[str, ...] = tuple(layer.value for layer in LAYERS)
 #: Period A and B of a comparison.
 COMPARE_COLORS: tuple[str, str] = ("#9CA3AF", "#4F46E5")
-ACCENT = "#4F46E5"
 #: The favicon, drawn locally (a ":material/...:" favicon would be fetched from a font CDN).
 FAVICON_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" '
