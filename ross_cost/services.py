@@ -14,7 +14,7 @@ from pathlib import Path
 from ross_cost import config
 from ross_cost.attribution import Attributor
 from ross_cost.ingest import Ingestor, IngestResult
-from ross_cost.otel.decode import decode_request, read_file
+from ross_cost.otel.decode import MAX_INFLATED_BYTES, decode_request, read_file
 from ross_cost.pricing import GENAI_PRICES_SOURCE, Pricer
 from ross_cost.query import CostQuery, CostRow
 from ross_cost.storage import Store
@@ -35,8 +35,9 @@ class Services:
     def price_catalogue(self) -> str:
         return f"{GENAI_PRICES_SOURCE} + {self.pricer.book_source}"
 
-    def ingest_otlp(self, body: bytes, content_type: str | None, encoding: str | None, source: str) -> IngestResult:
-        return self.ingestor.ingest(decode_request(body, content_type, encoding), source)
+    def ingest_otlp(self, body: bytes, content_type: str | None, encoding: str | None, source: str,
+                    max_inflated: int = MAX_INFLATED_BYTES) -> IngestResult:
+        return self.ingestor.ingest(decode_request(body, content_type, encoding, max_inflated), source)
 
     def ingest_file(self, path: Path) -> Iterator[IngestResult]:
         return self.ingestor.ingest_many(read_file(path), f"file:{path.name}")

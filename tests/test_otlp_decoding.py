@@ -23,8 +23,14 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from ross_cost.otel import decode
-from ross_cost.otel.decode import DecodeError, UnsupportedMediaType, decode_request, encode_response, read_file
+from ross_cost.otel.decode import (
+    DecodeError,
+    InflatedTooLarge,
+    UnsupportedMediaType,
+    decode_request,
+    encode_response,
+    read_file,
+)
 from ross_cost.otel.encode import otlp_json
 from ross_cost.spans import DecodedBatch, SpanRecord
 
@@ -374,10 +380,10 @@ def test_gzip_bodies_are_inflated_in_both_encodings() -> None:
     assert decode_request(request.SerializeToString(), "application/protobuf", "identity").spans
 
 
-def test_a_gzip_body_may_not_inflate_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(decode, "MAX_INFLATED_BYTES", 1000)
-    with pytest.raises(DecodeError, match="inflates to more than 1000 bytes"):
-        decode_request(gzip.compress(b"{" + b" " * 5000 + b"}"), JSON, "gzip")
+def test_a_gzip_body_may_not_inflate_past_the_limit() -> None:
+    with pytest.raises(InflatedTooLarge, match="inflates to more than 1000 bytes"):
+        decode_request(gzip.compress(b"{" + b" " * 5000 + b"}"), JSON, "gzip", max_inflated=1000)
+    assert issubclass(InflatedTooLarge, DecodeError)
 
 
 @pytest.mark.parametrize(

@@ -47,15 +47,20 @@ class UnsupportedMediaType(DecodeError):  # noqa: N818 (name fixed by the lead's
     """The content type is not one OTLP/HTTP uses."""
 
 
-def decode_request(body: bytes, content_type: str | None, content_encoding: str | None = None) -> DecodedBatch:
-    """Decode one OTLP/HTTP trace export body."""
+class InflatedTooLarge(DecodeError):  # noqa: N818 (reads as the HTTP status it maps to: 413)
+    """A gzip body inflates past the allowed size."""
+
+
+def decode_request(body: bytes, content_type: str | None, content_encoding: str | None = None,
+                   max_inflated: int = MAX_INFLATED_BYTES) -> DecodedBatch:
+    """Decode one OTLP/HTTP trace export body; a gzip body may inflate to at most `max_inflated` bytes."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     if media_type not in PROTOBUF_TYPES and media_type not in JSON_TYPES:
         shown = f"Content-Type {content_type!r}" if content_type else "A missing Content-Type"
         raise UnsupportedMediaType(f"{shown} is not supported; send application/x-protobuf or application/json.")
     encoding = (content_encoding or "identity").strip().lower()
     if encoding in ("gzip", "x-gzip"):
-        body = _gunzip(body)
+        body = _gunzip(body, max_inflated)
     elif encoding != "identity":
         raise DecodeError(f"Content-Encoding {content_encoding!r} is not supported; send gzip or no encoding.")
     if media_type in JSON_TYPES:
@@ -198,18 +203,18 @@ def _decode_json(body: bytes) -> DecodedBatch:
         raise DecodeError(str(exc)) from exc
 
 
-def _gunzip(body: bytes) -> bytes:
-    """Inflate every gzip member, refusing to grow past MAX_INFLATED_BYTES."""
+def _gunzip(body: bytes, limit: int) -> bytes:
+    """Inflate every gzip member, refusing to grow past `limit` bytes."""
     parts: list[bytes] = []
     size = 0
     remaining = body
     try:
         while remaining:
             inflater = zlib.decompressobj(wbits=31)
-            part = inflater.decompress(remaining, MAX_INFLATED_BYTES - size + 1)
+            part = inflater.decompress(remaining, limit - size + 1)
             size += len(part)
-            if size > MAX_INFLATED_BYTES:
-                raise DecodeError(f"The gzip body inflates to more than {MAX_INFLATED_BYTES} bytes.")
+            if size > limit:
+                raise InflatedTooLarge(f"The gzip body inflates to more than {limit} bytes.")
             if not inflater.eof:
                 raise DecodeError("The gzip body is truncated.")
             parts.append(part)
