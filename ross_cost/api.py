@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ross_cost import config, drift_api, focus_api
-from ross_cost.model import GROUPABLE
+from ross_cost.model import GROUPABLE, money_text
 from ross_cost.otel.decode import DecodeError, InflatedTooLarge, UnsupportedMediaType, encode_response
 from ross_cost.query import CostQuery, CostRow, Granularity, QueryError
 from ross_cost.services import Services
@@ -30,10 +30,6 @@ GZIP_EXPANSION = 20
 
 def error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
-
-
-def money(value: Decimal) -> str:
-    return format(value, "f")
 
 
 def parse_day(params: Mapping[str, str], name: str) -> date:
@@ -69,8 +65,8 @@ def cost_query_from(params: Any) -> CostQuery:
 def row_json(row: CostRow) -> dict[str, Any]:
     return {
         **row.keys,
-        "list_cost": money(row.list_cost),
-        "effective_cost": money(row.effective_cost),
+        "list_cost": money_text(row.list_cost),
+        "effective_cost": money_text(row.effective_cost),
         "quantity": row.quantity,
         "unpriced_quantity": row.unpriced_quantity,
         "lines": row.lines,
@@ -99,7 +95,7 @@ def build_routes(services: Callable[[], Services]) -> list[BaseRoute]:
             "granularity": query.granularity,
             "filters": {k: list(v) for k, v in query.filters},
             "currency": "USD",
-            "total": {"list_cost": money(total_list), "effective_cost": money(total_effective)},
+            "total": {"list_cost": money_text(total_list), "effective_cost": money_text(total_effective)},
             "rows": [row_json(r) for r in rows],
         })
 

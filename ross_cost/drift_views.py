@@ -16,6 +16,7 @@ from typing import Any
 
 from ross_cost.drift import Alert, DailyPoint, DriftSettings, SeriesKey
 from ross_cost.drift_explain import Contribution
+from ross_cost.model import money_text
 
 OPEN, RESOLVED = "open", "resolved"
 #: Bumped when the explanation or its sentence changes, so stored explanations are rebuilt, not reused.
@@ -58,7 +59,7 @@ class Explanation:
             "drivers": [_driver_json(d) for d in self.drivers],
             "narrative": self.narrative,
             "breakdown": {
-                dim: {value: [money(cost), money(expected)] for value, (cost, expected) in values.items()}
+                dim: {value: [money_text(cost), money_text(expected)] for value, (cost, expected) in values.items()}
                 for dim, values in self.breakdown.items()
             },
         }, separators=(",", ":"))  # fmt: skip
@@ -185,12 +186,8 @@ def alert_windows(report: DriftReport) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def money(value: Decimal) -> str:
-    return format(value, "f")
-
-
-def _optional_money(value: Decimal | None) -> str | None:
-    return None if value is None else money(value)
+def _optional_money_text(value: Decimal | None) -> str | None:
+    return None if value is None else money_text(value)
 
 
 def _day(value: date | None) -> str | None:
@@ -198,17 +195,17 @@ def _day(value: date | None) -> str | None:
 
 
 def _driver_json(driver: Contribution) -> dict[str, str]:
-    return {"dimension": driver.dimension, "value": driver.value, "excess": money(driver.excess),
-            "share": money(driver.share)}  # fmt: skip
+    return {"dimension": driver.dimension, "value": driver.value, "excess": money_text(driver.excess),
+            "share": money_text(driver.share)}  # fmt: skip
 
 
 def settings_json(settings: DriftSettings) -> dict[str, Any]:
     return {
-        "threshold": money(settings.threshold),
+        "threshold": money_text(settings.threshold),
         "window_days": settings.window_days,
         "sustain_days": settings.sustain_days,
         "resolve_days": settings.resolve_days,
-        "min_daily_spend": money(settings.min_daily_spend),
+        "min_daily_spend": money_text(settings.min_daily_spend),
         "method": settings.method,
     }
 
@@ -226,10 +223,10 @@ def alert_json(view: AlertView) -> dict[str, Any]:
         "last_over_day": a.last_over_day.isoformat(),
         "resolved_on": _day(a.resolved_on),
         "days_sustained": a.days_sustained,
-        "excess": money(a.excess),
-        "baseline_total": money(a.baseline_total),
-        "over_ratio": money(a.over_ratio),
-        "peak_ratio": money(a.peak_ratio),
+        "excess": money_text(a.excess),
+        "baseline_total": money_text(a.baseline_total),
+        "over_ratio": money_text(a.over_ratio),
+        "peak_ratio": money_text(a.peak_ratio),
         "explanation": [_driver_json(d) for d in view.explanation.drivers] if view.explanation else None,
         "narrative": view.narrative,
         "delivery": None if delivery is None else {
@@ -243,11 +240,11 @@ def alert_json(view: AlertView) -> dict[str, Any]:
 def point_json(point: DailyPoint) -> dict[str, Any]:
     return {
         "day": point.day.isoformat(),
-        "cost": money(point.cost),
-        "baseline": _optional_money(point.baseline),
-        "threshold": _optional_money(point.threshold),
-        "band_low": _optional_money(point.band_low),
-        "band_high": _optional_money(point.band_high),
+        "cost": money_text(point.cost),
+        "baseline": _optional_money_text(point.baseline),
+        "threshold": _optional_money_text(point.threshold),
+        "band_low": _optional_money_text(point.band_low),
+        "band_high": _optional_money_text(point.band_high),
         "over": point.over,
     }
 
@@ -283,7 +280,7 @@ def report_json(report: DriftReport, layer: str | None = None) -> dict[str, Any]
                 "layer": s.layer,
                 "open": s.is_open,
                 "alerts": len(s.alerts),
-                "excess": money(s.excess),
+                "excess": money_text(s.excess),
             }
             for s in report.drifting
             if wanted(s.series)

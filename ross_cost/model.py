@@ -28,6 +28,11 @@ def quantize_money(value: Decimal) -> Decimal:
     return value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_EVEN)
 
 
+def money_text(value: Decimal) -> str:
+    """Money as a plain decimal string (no exponent: `Decimal("0E-12")` reads "0.000000000000"), as APIs send it."""
+    return format(value, "f")
+
+
 class Layer(StrEnum):
     """The four cost layers. Every priced quantity lands in exactly one."""
 
