@@ -121,17 +121,19 @@ def decode_candidates(text: str) -> Candidates:
     return {dim: [(int(t), bool(r), str(v)) for t, r, v in values] for dim, values in raw.items()}
 
 
+Best = dict[str, tuple[int, int, str]]  # dimension -> (tier, from resource?, value) of the best candidate so far
+
+
 @dataclass(frozen=True, slots=True)
 class TraceNode:
     span_id: str
     parent_span_id: str
     candidates: Candidates
+    own: Best | None = None  # own_best(candidates) when the caller has it cached (spans share candidates)
 
 
-Best = dict[str, tuple[int, int, str]]  # dimension -> (tier, from resource?, value) of the best candidate so far
-
-
-def _own_best(candidates: Candidates) -> Best:
+def own_best(candidates: Candidates) -> Best:
+    """The best candidate of each dimension on one span alone."""
     best: Best = {}
     for dimension, values in candidates.items():
         tier, from_resource, value = min(values, key=lambda c: (c[0], c[1]))
@@ -168,7 +170,8 @@ def _best_of(span_id: str, nodes: Mapping[str, TraceNode], parents: Mapping[str,
     inherited: Best = memo[current] if current is not None else {}
     for sid in reversed(chain):
         best = dict(inherited)
-        for dimension, own in _own_best(nodes[sid].candidates).items():
+        node = nodes[sid]
+        for dimension, own in (node.own if node.own is not None else own_best(node.candidates)).items():
             above = best.get(dimension)
             if above is None or own[:2] <= above[:2]:
                 best[dimension] = own

@@ -13,18 +13,24 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import pyarrow as pa
+
 from ross_cost.attribution import Attributor, SpanOutcome
 from ross_cost.dimensions import (
     RESOLVED_KEYS,
+    Best,
     Candidates,
     TraceNode,
     decode_candidates,
     encode_candidates,
+    own_best,
     resolve_trace,
 )
 from ross_cost.gc_pause import gc_paused
+from ross_cost.model import UsageLine
 from ross_cost.spans import DecodedBatch, SpanRecord
-from ross_cost.storage import ContextRow, DimensionUpdate, Store, WriteBatch
+from ross_cost.storage import DimensionUpdate, Store, WriteBatch
+from ross_cost.storage.tables import contexts_table, priced_lines, resolved_contexts, with_dimensions
 
 
 @dataclass
@@ -64,102 +70,137 @@ def _encoded(candidates: Candidates, cache: dict[int, str]) -> str:
 
 
 @dataclass
-class Attributed:
-    """A batch after the pure step (decode + attribute), before the store is consulted."""
+class Prepared:
+    """A request after the step that needs no store (decode, attribute, price), as Arrow tables.
 
-    batch: DecodedBatch
-    outcomes: list[tuple[SpanRecord, SpanOutcome]]
+    Small and cheap to pickle, so the step can run in a worker process (ingest_pool) while the main process
+    resolves and writes the previous batch.
+    """
+
+    repeats: int  # spans repeated inside the request (duplicates)
+    malformed: list[tuple[str, str, str]]
+    rejected: list[tuple[str, str, str]]  # (trace_id, span_id, reason): read, but impossible counts
+    contexts: pa.Table  # one row per other span (storage.tables.contexts_table)
+    lines: pa.Table  # their priced lines (storage.tables.priced_lines, SPAN_ROW = row in `contexts`)
+
+
+def prepare(batch: DecodedBatch, attributor: Attributor) -> Prepared:
+    """Attribute and price every span of a request; the result does not depend on what is stored."""
+    seen: set[tuple[str, str]] = set()
+    spans: list[SpanRecord] = []
+    outcomes: list[SpanOutcome] = []
+    rejected: list[tuple[str, str, str]] = []
+    lines: list[UsageLine] = []
+    rows: list[int] = []
+    encoded: dict[int, str] = {}  # spans sharing their resource's candidates share one encoding
+    candidates: list[str] = []
+    for span in batch.spans:
+        key = (span.trace_id, span.span_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        outcome = attributor.attribute(span)
+        if outcome.rejection is not None:
+            rejected.append((span.trace_id, span.span_id, outcome.rejection))
+            continue
+        row = len(spans)
+        spans.append(span)
+        outcomes.append(outcome)
+        candidates.append(_encoded(outcome.candidates, encoded))
+        lines.extend(outcome.lines)
+        rows.extend([row] * len(outcome.lines))
+    contexts = contexts_table(
+        [s.trace_id for s in spans], [s.span_id for s in spans], [s.parent_span_id for s in spans],
+        [o.ts for o in outcomes], [o.operation for o in outcomes], candidates, [bool(o.lines) for o in outcomes])
+    return Prepared(len(batch.spans) - len(seen), batch.malformed, rejected, contexts, priced_lines(lines, rows))
 
 
 class Ingestor:
     """Runs ingest against one store. Writes are serialised: DuckDB wants one writer at a time.
 
-    Two steps: `attribute` is pure (no store) and may run ahead; `commit` reads what the store already holds
-    for the batch's traces, resolves dimensions, and writes, one batch at a time under a lock.
+    Two steps: `prepare` is pure (no store) and may run ahead, in another process; `commit` reads what the
+    store already holds for the batch's traces, resolves dimensions, and writes, one batch at a time.
     """
 
     def __init__(self, store: Store, attributor: Attributor) -> None:
         self.store = store
         self.attributor = attributor
         self._lock = threading.Lock()
+        self._candidates: dict[str, tuple[Candidates, Best]] = {}
         self.generation = 0  # bumped on every write, so readers can invalidate caches
 
     def ingest(self, batch: DecodedBatch, source: str) -> IngestResult:
         with gc_paused():
-            return self.commit(self.attribute(batch), source)
+            return self.commit(prepare(batch, self.attributor), source)
 
     def ingest_many(self, batches: Iterable[DecodedBatch], source: str) -> Iterator[IngestResult]:
-        """Bulk path (files, demo). Overlapping attribution with writes in a thread gained nothing measurable
-        (bench/bench_ingest.py: both steps hold the GIL most of the time), so batches go one after another."""
+        """Batches one after another in this process (ingest_pool overlaps `prepare` in a worker instead)."""
         for batch in batches:
             yield self.ingest(batch, source)
 
-    def attribute(self, batch: DecodedBatch) -> Attributed:
-        seen: set[tuple[str, str]] = set()
-        outcomes = []
-        for span in batch.spans:
-            key = (span.trace_id, span.span_id)
-            if key not in seen:  # a span repeated inside one request is a duplicate, counted at commit
-                seen.add(key)
-                outcomes.append((span, self.attributor.attribute(span)))
-        return Attributed(batch, outcomes)
-
-    def commit(self, attributed: Attributed, source: str) -> IngestResult:
-        with self._lock:
-            result = self._commit(attributed, source)
+    def commit(self, prepared: Prepared, source: str) -> IngestResult:
+        with self._lock, gc_paused():
+            result = self._commit(prepared, source)
             self.generation += 1
             return result
 
-    def _commit(self, attributed: Attributed, source: str) -> IngestResult:
-        batch = attributed.batch
-        result = IngestResult(duplicate=len(batch.spans) - len(attributed.outcomes))
+    def _node(self, span_id: str, parent_span_id: str, candidates: str) -> TraceNode:
+        """A trace node from stored candidate JSON; spans of one resource (and many roots) share a few texts."""
+        hit = self._candidates.get(candidates)
+        if hit is None:
+            if len(self._candidates) > 50_000:
+                self._candidates.clear()
+            decoded = decode_candidates(candidates)
+            hit = self._candidates[candidates] = (decoded, own_best(decoded))
+        return TraceNode(span_id, parent_span_id, hit[0], hit[1])
+
+    def _commit(self, prepared: Prepared, source: str) -> IngestResult:
+        result = IngestResult(duplicate=prepared.repeats)
         write = WriteBatch(source=source, received_at=datetime.now(UTC).replace(tzinfo=None))
-        for trace_id, span_id, reason in batch.malformed:
+        for trace_id, span_id, reason in prepared.malformed:
             result.rejected += 1
             result.reasons[reason] += 1
             write.rejections.append((trace_id, span_id, reason))
 
-        trace_ids = sorted({span.trace_id for span, _ in attributed.outcomes})
+        ctx = prepared.contexts
+        trace_col, span_col, parent_col, candidate_col = (
+            ctx.column(name).to_pylist() for name in ("trace_id", "span_id", "parent_span_id", "candidates"))
+        trace_ids = sorted({*trace_col, *(trace_id for trace_id, _, _ in prepared.rejected)})
         stored = self.store.existing_contexts(trace_ids) if trace_ids else []
         known = {(c.trace_id, c.span_id) for c in stored}
         nodes: dict[str, dict[str, TraceNode]] = {t: {} for t in trace_ids}
         previous: dict[tuple[str, str], str | None] = {}
-        for ctx in stored:
-            nodes[ctx.trace_id][ctx.span_id] = TraceNode(ctx.span_id, ctx.parent_span_id,
-                                                         decode_candidates(ctx.candidates))
-            previous[(ctx.trace_id, ctx.span_id)] = ctx.resolved
+        for c in stored:
+            nodes[c.trace_id][c.span_id] = self._node(c.span_id, c.parent_span_id, c.candidates)
+            previous[(c.trace_id, c.span_id)] = c.resolved
 
-        fresh = []
-        for span, outcome in attributed.outcomes:
-            if (span.trace_id, span.span_id) in known:
+        for trace_id, span_id, reason in prepared.rejected:
+            if (trace_id, span_id) in known:
                 result.duplicate += 1
-            elif outcome.rejection is not None:
-                result.rejected += 1
-                result.reasons[outcome.rejection] += 1
-                write.rejections.append((span.trace_id, span.span_id, f"span {span.span_id}: {outcome.rejection}"))
             else:
-                nodes[span.trace_id][span.span_id] = TraceNode(span.span_id, span.parent_span_id, outcome.candidates)
-                fresh.append((span, outcome))
-                result.accepted += 1
+                result.rejected += 1
+                result.reasons[reason] += 1
+                write.rejections.append((trace_id, span_id, f"span {span_id}: {reason}"))
+        keep = []
+        for trace_id, span_id, parent, candidates in zip(trace_col, span_col, parent_col, candidate_col, strict=True):
+            fresh = (trace_id, span_id) not in known
+            keep.append(fresh)
+            if fresh:
+                nodes[trace_id][span_id] = self._node(span_id, parent, candidates)
+        result.accepted = sum(keep)
+        result.duplicate += len(keep) - result.accepted
 
         resolved = {trace_id: resolve_trace(trace_nodes) for trace_id, trace_nodes in nodes.items() if trace_nodes}
-        encoded: dict[int, str] = {}  # spans sharing their resource's candidates share one encoding
-        for span, outcome in fresh:
-            dims = resolved[span.trace_id][span.span_id]
-            for line in outcome.lines:
-                line.dims = dims
-            write.lines.extend(outcome.lines)
-            write.contexts.append(ContextRow(
-                span.trace_id, span.span_id, span.parent_span_id, outcome.ts, outcome.operation,
-                _encoded(outcome.candidates, encoded), _dims_key(dims), bool(outcome.lines),
-            ))
+        dims = [resolved[t][s] if fresh else None for t, s, fresh in zip(trace_col, span_col, keep, strict=True)]
+        write.context_table = resolved_contexts(ctx, keep, [_dims_key(d) for d in dims if d is not None])
+        write.line_table = with_dimensions(prepared.lines, dims, keep)
         for (trace_id, span_id), old in previous.items():
-            dims = resolved[trace_id][span_id]
-            new = _dims_key(dims)
+            new_dims = resolved[trace_id][span_id]
+            new = _dims_key(new_dims)
             if new != old:
-                write.updates.append(DimensionUpdate(trace_id, span_id, dims, new))
+                write.updates.append(DimensionUpdate(trace_id, span_id, new_dims, new))
 
         write.accepted, write.rejected, write.duplicate = result.accepted, result.rejected, result.duplicate
-        result.lines = len(write.lines)
+        result.lines = write.line_table.num_rows
         self.store.write_batch(write)
         return result

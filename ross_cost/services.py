@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ross_cost import config
+from ross_cost import config, ingest_pool
 from ross_cost.attribution import Attributor
 from ross_cost.ingest import Ingestor, IngestResult
 from ross_cost.otel.decode import MAX_INFLATED_BYTES, decode_request, read_file
@@ -44,7 +44,7 @@ class Services:
 
     def ingest_bodies(self, bodies: Iterable[bytes], content_type: str, source: str) -> Iterator[IngestResult]:
         """Many OTLP request bodies (the demo, benchmarks): decoding and attribution overlap the writes."""
-        return self.ingestor.ingest_many((decode_request(b, content_type, None) for b in bodies), source)
+        return ingest_pool.ingest_bodies(self.ingestor, bodies, content_type, source)
 
     def cost(self, query: CostQuery) -> list[CostRow]:
         return self.store.cost(query)

@@ -80,6 +80,19 @@ def append_columns(conn: sa.Connection, table: sa.Table, values: Columns) -> Non
     copy_columns(conn, target, [col.key for col in columns], values)
 
 
+def append_table(conn: sa.Connection, table: sa.Table, rows: pa.Table) -> None:
+    """Append an Arrow table whose columns are named like the table's (any order) through the fast path."""
+    if rows.num_rows == 0:
+        return
+    names = rows.column_names
+    if conn.dialect.name == "duckdb":
+        with registered(conn, rows, table.name) as source:
+            conn.execute(table.insert().from_select(names, sa.select(*(source.c[name] for name in names))))
+        return
+    target = conn.dialect.identifier_preparer.format_table(table)
+    copy_columns(conn, target, names, [column.to_pylist() for column in rows.columns])
+
+
 @contextmanager
 def staged(conn: sa.Connection, columns: Sequence[sa.Column[Any]], rows: Sequence[Row]) -> Iterator[sa.TableClause]:
     """A transaction-scoped table holding `rows`, to join against in UPDATE ... FROM or SELECT."""

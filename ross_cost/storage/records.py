@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import pyarrow as pa
+
 from ross_cost.model import UsageLine
 
 #: Dimensions a late-arriving ancestor can change on lines and contexts already stored.
@@ -58,10 +60,16 @@ class DimensionUpdate:
 
 @dataclass
 class WriteBatch:
-    """Everything one ingest request changes, written in one transaction."""
+    """Everything one ingest request changes, written in one transaction.
+
+    Contexts and lines come either as records or, from ingest, as Arrow tables already built
+    (storage.tables: `resolved_contexts`, `with_dimensions` without `ingested_at`); a table wins over records.
+    """
 
     contexts: list[ContextRow] = field(default_factory=list)
     lines: list[UsageLine] = field(default_factory=list)
+    context_table: pa.Table | None = None
+    line_table: pa.Table | None = None
     updates: list[DimensionUpdate] = field(default_factory=list)
     rejections: list[tuple[str, str, str]] = field(default_factory=list)  # (trace_id, span_id, reason)
     source: str = ""

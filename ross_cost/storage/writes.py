@@ -5,132 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+import pyarrow as pa
 import sqlalchemy as sa
 
-from ross_cost.model import (
-    MONEY_PLACES,
-    MONEY_PRECISION,
-    MONEY_QUANTUM,
-    UNATTRIBUTED,
-    UNKNOWN_CHANNEL,
-    LineKind,
-    UsageLine,
-    quantize_money,
-    unit_of,
-)
-from ross_cost.storage.bulk import Row, append_columns, columns_of, staged
-from ross_cost.storage.records import UPDATABLE_DIMENSIONS, ContextRow, DimensionUpdate, StoreError, WriteBatch
+from ross_cost.model import UNATTRIBUTED, UNKNOWN_CHANNEL
+from ross_cost.storage.bulk import Row, append_columns, append_table, columns_of, staged
+from ross_cost.storage.records import UPDATABLE_DIMENSIONS, DimensionUpdate, WriteBatch
 from ross_cost.storage.schema import Schema
-
-#: Largest magnitude a DECIMAL(18, 12) column holds.
-MONEY_LIMIT = Decimal(10) ** (MONEY_PRECISION - MONEY_PLACES)
-UNPRICED_WITHOUT_REASON = "no price and no reason given"
-_UNIT_OF = {kind: unit_of(kind).value for kind in LineKind}
-
-
-def utc_naive(ts: datetime) -> datetime:
-    """Stored timestamps are naive UTC; an aware value is converted, a naive one is taken as UTC."""
-    return ts if ts.tzinfo is None else ts.astimezone(UTC).replace(tzinfo=None)
-
-
-def _money(value: Decimal, line: UsageLine, what: str) -> Decimal:
-    stored = quantize_money(value)
-    if not -MONEY_LIMIT < stored < MONEY_LIMIT:
-        raise StoreError(
-            f"The {what} {value} of span {line.trace_id}/{line.span_id} ({line.kind.value}) "
-            f"exceeds what DECIMAL({MONEY_PRECISION}, {MONEY_PLACES}) can store."
-        )
-    return stored
-
-
-def money_columns(lines: Sequence[UsageLine]) -> list[list[Any]]:
-    """Unit prices, costs (unit price x quantity, rounded once to 12 places), reason and price provenance.
-
-    Costs are NULL exactly when a line is unpriced, and then it always carries a reason.
-    """
-    columns: list[list[Any]] = [[] for _ in range(8)]
-    lu, eu, lc, ec, reason, source, reference, contract = columns
-    per_price: dict[int, tuple[Decimal, Decimal]] = {}  # lines of one batch share Price objects
-    for line in lines:
-        price = line.price
-        if price is None:
-            for column in (lu, eu, lc, ec, source, reference, contract):
-                column.append(None)
-            reason.append(line.unpriced_reason or UNPRICED_WITHOUT_REASON)
-            continue
-        units = per_price.get(id(price))
-        if units is None:
-            units = per_price[id(price)] = (
-                _money(price.list_unit_price, line, "list unit price"),
-                _money(price.effective_unit_price, line, "effective unit price"),
-            )
-        lu.append(units[0])
-        eu.append(units[1])
-        lc.append((price.list_unit_price * line.quantity).quantize(MONEY_QUANTUM, ROUND_HALF_EVEN))
-        ec.append((price.effective_unit_price * line.quantity).quantize(MONEY_QUANTUM, ROUND_HALF_EVEN))
-        reason.append(None)
-        source.append(price.source)
-        reference.append(price.reference)
-        contract.append(price.contract)
-    _check_range(lines, lc, "list cost")
-    _check_range(lines, ec, "effective cost")
-    return columns
-
-
-def _check_range(lines: Sequence[UsageLine], costs: list[Decimal | None], what: str) -> None:
-    """Fail the batch (naming the line) if a cost does not fit the money column; fast when all fit."""
-    present = [cost for cost in costs if cost]
-    if not present or (min(present) > -MONEY_LIMIT and max(present) < MONEY_LIMIT):
-        return
-    for line, cost in zip(lines, costs, strict=True):
-        if cost is not None:
-            _money(cost, line, what)
-
-
-def line_columns(lines: Sequence[UsageLine], ingested_at: datetime) -> list[list[Any]]:
-    """usage_lines values column by column, in the table's column order."""
-    ts = [utc_naive(line.ts) for line in lines]
-    dims = [line.dims for line in lines]
-    return [
-        [line.trace_id for line in lines],
-        [line.span_id for line in lines],
-        [line.kind.value for line in lines],
-        ts,
-        [t.date() for t in ts],
-        [line.layer.value for line in lines],
-        [d.get("tenant_id") or UNATTRIBUTED for d in dims],
-        [d.get("agent_slug") or UNATTRIBUTED for d in dims],
-        [d.get("module_id") or UNATTRIBUTED for d in dims],
-        [line.model for line in lines],
-        [line.provider for line in lines],
-        [d.get("channel") or UNKNOWN_CHANNEL for d in dims],
-        [d.get("conversation_id") or None for d in dims],
-        [line.operation for line in lines],
-        [line.tool_name for line in lines],
-        [line.memory_layer for line in lines],
-        [line.service_tier for line in lines],
-        [line.quantity for line in lines],
-        [_UNIT_OF[line.kind] for line in lines],
-        *money_columns(lines),
-        [ingested_at] * len(lines),
-    ]
-
-
-def context_columns(contexts: Sequence[ContextRow]) -> list[list[Any]]:
-    """span_context values column by column, in the table's column order."""
-    return [
-        [c.trace_id for c in contexts],
-        [c.span_id for c in contexts],
-        [c.parent_span_id for c in contexts],
-        [utc_naive(c.ts) for c in contexts],
-        [c.operation for c in contexts],
-        [c.candidates for c in contexts],
-        [c.resolved for c in contexts],
-        [c.has_lines for c in contexts],
-    ]
+from ross_cost.storage.tables import contexts_table, lines_table, resolved_contexts, utc_naive
 
 
 def _update_value(key: str, value: str) -> str | None:
@@ -184,16 +68,28 @@ def apply_updates(conn: sa.Connection, schema: Schema, updates: Sequence[Dimensi
             )
 
 
+def _contexts(batch: WriteBatch) -> pa.Table:
+    rows = batch.contexts
+    table = contexts_table([c.trace_id for c in rows], [c.span_id for c in rows], [c.parent_span_id for c in rows],
+                           [c.ts for c in rows], [c.operation for c in rows], [c.candidates for c in rows],
+                           [c.has_lines for c in rows])
+    return resolved_contexts(table, [True] * len(rows), [c.resolved for c in rows])
+
+
 def write_batch(conn: sa.Connection, schema: Schema, batch: WriteBatch) -> None:
     """All of a batch inside the caller's transaction. Rows are built first, so bad input writes nothing."""
     received_at = utc_naive(batch.received_at or datetime.now(UTC))
     day: date = received_at.date()
-    contexts = context_columns(batch.contexts)
-    lines = line_columns(batch.lines, received_at)
+    contexts = batch.context_table if batch.context_table is not None else _contexts(batch)
+    if batch.line_table is not None:
+        ingested = pa.array([received_at] * batch.line_table.num_rows, pa.timestamp("us"))
+        lines = batch.line_table.append_column("ingested_at", ingested)
+    else:
+        lines = lines_table(batch.lines, received_at)
     rejections = [(received_at, day, t, s, reason, batch.source) for t, s, reason in batch.rejections]
     update_groups(batch.updates)  # validate before writing anything
-    append_columns(conn, schema.span_context, contexts)
-    append_columns(conn, schema.usage_lines, lines)
+    append_table(conn, schema.span_context, contexts)
+    append_table(conn, schema.usage_lines, lines)
     if batch.updates:
         apply_updates(conn, schema, batch.updates)
     append_columns(conn, schema.rejections, columns_of(rejections, len(schema.rejections.columns)))
