@@ -38,7 +38,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-extensions", "--no-first-run",
         "--disable-background-networking", "--disable-sync", "--mute-audio"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-PAGES = {"/": "Overview", "/explorer": "Explorer", "/unit_economics": "Unit economics", "/data_health": "Data health"}
+PAGES = {"/": "Overview", "/explorer": "Explorer", "/unit_economics": "Unit economics", "/drift": "Drift",
+         "/focus": "FOCUS 1.3", "/data_health": "Data health"}
 TRACES_PER_CONVERSATION = 5
 #: True once the first metric on the page shows something other than `old`.
 CHANGED = "([selector, old]) => { const el = document.querySelector(selector); return el && el.innerText !== old; }"

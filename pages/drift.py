@@ -3,13 +3,15 @@ what drove each alert, and the ranked drifting series per layer x agent and laye
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import streamlit as st
 
 from ross_cost import drift_service, services
-from ross_cost.drift_views import DriftReport, alert_windows, chart_rows, series_label
+from ross_cost.drift_views import OPEN, DriftReport, alert_windows, chart_rows, series_label
 from ross_cost.ui import charts, fmt, tables
+from ross_cost.ui.blocks import QUIET
 from ross_cost.ui.data import stamp
 from ross_cost.ui.drift_chart import small_multiples
 from ross_cost.ui.frame import frame, no_data, onboarding
@@ -33,6 +35,18 @@ settings = report.settings
 st.caption(f"Alert when a layer's daily cost stays above its {settings.window_days}-day baseline × "
            f"{1 + settings.threshold:g} for {settings.sustain_days} days in a row; judged as of "
            f"{fmt.day(report.as_of)}. Baseline method `{settings.method}` (see docs/drift-method.md).")
+
+open_alerts = [view for view in report.alerts if view.status == OPEN]
+on_layers = [view for view in open_alerts if len(view.alert.series) == 1]  # series alerts overlap them
+top = st.columns(4)
+top[0].metric("Open alerts", fmt.count(len(open_alerts)),
+              f"{fmt.count(len(on_layers))} on layers, {fmt.count(len(open_alerts) - len(on_layers))} on series",
+              **QUIET)
+top[1].metric("Excess on open layer alerts", fmt.money(sum((v.alert.excess for v in on_layers), Decimal(0))),
+              "over baseline while sustained", **QUIET)
+top[2].metric("Layers over their threshold", fmt.count(len({v.layer for v in on_layers})), "of 4 watched",
+              **QUIET)
+top[3].metric("Judged as of", fmt.day(report.as_of), f"{settings.window_days}-day baseline", **QUIET)
 
 rows = chart_rows(report)
 charts.show(small_multiples(rows, alert_windows(report), settings.threshold, selection.present), "drift-layers")

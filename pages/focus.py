@@ -3,6 +3,8 @@ against the cockpit's own figures, checked against the FOCUS rules, and download
 
 from __future__ import annotations
 
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -10,7 +12,9 @@ import streamlit as st
 from ross_cost import services
 from ross_cost.focus import services as focus
 from ross_cost.focus.conformance import ConformanceReport
+from ross_cost.query import CostQuery, CostRow
 from ross_cost.ui import fmt, tables
+from ross_cost.ui.blocks import QUIET
 from ross_cost.ui.data import stamp
 from ross_cost.ui.frame import frame, no_data, onboarding
 from ross_cost.ui.tables import Column
@@ -18,6 +22,11 @@ from ross_cost.ui.tables import Column
 #: Download buttons build the whole file in memory; longer periods go through the endpoint, which streams.
 MAX_DOWNLOAD_DAYS = 92
 CHECKED_ROWS = 5_000
+
+
+@st.cache_data(ttl="5m", max_entries=16, show_spinner=False)
+def totals(stamp_key: Any, query_key: str, _query: Any) -> list[CostRow]:
+    return services.current().cost(CostQuery.build(_query.start, _query.end, filters=dict(_query.filters)))
 
 
 @st.cache_data(ttl="5m", max_entries=16, show_spinner="Reconciling the export with the cockpit…")
@@ -41,22 +50,25 @@ if selection.empty:
     st.stop()
 query = focus.focus_query(selection.period.start, selection.period.end, selection.filter_map)
 key = repr(query)
-recon = reconciled(stamp(), key, query)
-if recon.rows == 0 and recon.unpriced_lines == 0:
+cockpit = totals(stamp(), key, query)
+if not cockpit:
     no_data(selection)
     st.stop()
 
 top = st.columns(4)
-top[0].metric("FOCUS rows", fmt.count(recon.rows), f"from {fmt.count(recon.usage_lines)} usage lines",
-              delta_color="off")
-top[1].metric("EffectiveCost", fmt.money(recon.export_effective_cost),
-              "equals the cockpit" if recon.matches else f"off by {recon.effective_difference}",
-              delta_color="normal" if recon.matches else "inverse")
-top[2].metric("ListCost", fmt.money(recon.export_list_cost), delta_color="off",
-              delta=f"cockpit {fmt.money(recon.cockpit_list_cost)}")
-top[3].metric("Unpriced, left out", fmt.count(recon.unpriced_lines), "lines with no price (see Data health)",
-              delta_color="off")
-if not recon.matches:
+top[0].metric("EffectiveCost", fmt.money(sum((r.effective_cost for r in cockpit), Decimal(0))),
+              "the cockpit's total for this slice", **QUIET)
+top[1].metric("ListCost", fmt.money(sum((r.list_cost for r in cockpit), Decimal(0))), "before discounts", **QUIET)
+top[2].metric("Usage lines", fmt.count(sum(r.lines for r in cockpit)), "priced and unpriced", **QUIET)
+recon = reconciled(stamp(), key, query)  # builds the export's rows: after the figures are on screen
+top[3].metric("FOCUS rows", fmt.count(recon.rows), f"{fmt.count(recon.unpriced_lines)} unpriced lines left out",
+              **QUIET)
+if recon.matches:
+    st.success(f"The export's {fmt.count(recon.rows)} rows sum to the cockpit: EffectiveCost "
+               f"{fmt.money(recon.export_effective_cost)}, ListCost {fmt.money(recon.export_list_cost)}; "
+               f"{fmt.count(recon.unpriced_lines)} unpriced lines are left out and counted (see Data health).",
+               icon=":material/balance:")
+else:
     st.error(f"The export does not reconcile with the cockpit: {recon}", icon=":material/error:")
 
 report = checked(stamp(), key, query)
@@ -75,8 +87,9 @@ if selection.period.days > MAX_DOWNLOAD_DAYS:
 else:
     with st.container(horizontal=True):
         for name, mime in (("csv", "text/csv"), ("ndjson", "application/x-ndjson"), ("json", "application/json")):
-            st.download_button(name.upper(), file_bytes(stamp(), key, query, name), focus.export_filename(query, name),
-                               mime, key=f"focus-{name}", on_click="ignore", icon=":material/download:")
+            st.download_button(name.upper(), partial(file_bytes, stamp(), key, query, name),  # built on click
+                               focus.export_filename(query, name), mime, key=f"focus-{name}", on_click="ignore",
+                               icon=":material/download:")
 
 st.subheader("Preview")
 rows = focus.preview(services.current(), query, limit=50)

@@ -5,6 +5,7 @@ DuckDB lets one process hold a file, so `st.App` serves the pages and our Starle
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,18 +25,59 @@ def quiet_streamlit() -> None:
     os.environ.setdefault("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "none")
 
 
+class AssetsCookie:
+    """ASGI middleware: the response carrying Plotly's bundle marks the browser as having it cached, so the
+    cockpit can skip the first-paint pause for it (ross_cost.ui.first_paint)."""
+
+    def __init__(self, app: Any) -> None:
+        from ross_cost.ui.first_paint import ASSETS_COOKIE  # imports Streamlit: only once it is configured
+
+        self.app = app
+        self.cookie = f"{ASSETS_COOKIE}=1; Path=/; Max-Age=2592000; SameSite=Lax; HttpOnly".encode()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or "/static/js/PlotlyChart." not in scope.get("path", ""):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_marked(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start" and message.get("status") == 200:
+                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", self.cookie)]}
+            await send(message)
+
+        await self.app(scope, receive, send_marked)
+
+
+def warm_up() -> None:
+    """Pay at start-up what the first page view would: the store, and the cockpit's imports (pandas, Plotly).
+
+    Also leaves Streamlit's `pages/`-folder mode before any session: app.py declares the pages itself, and
+    the first session would otherwise run a page alone and then rerun through app.py (a second of waiting).
+    """
+    services.current()
+    importlib.import_module("ross_cost.ui.blocks")
+    importlib.import_module("plotly.graph_objects")
+    try:
+        from streamlit.runtime.pages_manager import PagesManager  # internal, may move
+    except ImportError:  # pragma: no cover - a future Streamlit: the rerun in ui.frame still copes
+        return
+    PagesManager.uses_pages_directory = False
+
+
 def build_app() -> Any:
     """The ASGI app: st.App running app.py, with the API routes mounted beside it."""
     quiet_streamlit()
     import streamlit as st
+    from starlette.middleware import Middleware
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[dict[str, Any]]:
-        services.current()  # open the store at start-up, not on the first page view
+        warm_up()
         yield {}
         services.reset()
 
-    return st.App(str(APP_SCRIPT), routes=build_routes(services.current), lifespan=lifespan)
+    return st.App(str(APP_SCRIPT), routes=build_routes(services.current), lifespan=lifespan,
+                  middleware=[Middleware(AssetsCookie)])
 
 
 def serve(host: str, port: int, db_url: str | None) -> None:

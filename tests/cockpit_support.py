@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -93,7 +94,8 @@ def empty_cockpit(tmp_path: Path) -> Iterator[Services]:
 
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """file name -> bytes of every download button drawn (the spy outlives AppTest's per-run media store)."""
+    """file name -> bytes of every download button drawn, built on click or not (the spies outlive AppTest's
+    per-run media store)."""
     captured: dict[str, bytes] = {}
     original = MemoryMediaFileStorage.load_and_get_id
 
@@ -103,7 +105,17 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
             captured[filename] = path_or_data
         return original(self, path_or_data, mimetype, kind, filename)
 
+    def spy_deferred(self: MediaFileManager, data_callable: Any, mimetype: Any, coordinates: str,
+                     file_name: str | None = None, **kwargs: Any) -> str:
+        """Buttons that build their file on click (FOCUS): build it now, as the click would."""
+        if file_name is not None:
+            data = data_callable()
+            captured[file_name] = data.encode() if isinstance(data, str) else data
+        return original_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    original_deferred = MediaFileManager.add_deferred
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy_deferred)
     return captured
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from ross_cost import drift_service
 from ross_cost.drift_views import chart_rows
 from ross_cost.services import Services
+from ross_cost.ui import fmt
 from tests.cockpit_support import LAST_DAY, cockpit, csv_rows, demo_db, downloads, open_page
 
 __all__ = ["cockpit", "demo_db", "downloads"]  # fixtures used by name
@@ -34,3 +35,15 @@ def test_drift_page_draws_and_exports_the_services_daily_costs(cockpit: Services
     exported = csv_rows(downloads["drift-daily.csv"])
     assert len(exported) == len(expected)
     assert sum(Decimal(r["cost"]) for r in exported) == sum((r["cost"] for r in expected), Decimal(0))
+
+
+def test_drift_page_heads_with_the_open_alerts_and_their_excess(cockpit: Services) -> None:
+    at = open_page("pages/drift.py")
+    report = drift_service.evaluate(cockpit, as_of=LAST_DAY, explain_scope="none")
+    open_alerts = [view for view in report.alerts if view.status == "open"]
+    on_layers = [view for view in open_alerts if len(view.alert.series) == 1]
+    shown = {metric.label: metric for metric in at.metric}
+    assert shown["Open alerts"].value == f"{len(open_alerts):,}"
+    assert shown["Layers over their threshold"].value == f"{len({v.layer for v in on_layers}):,}"
+    excess = sum((v.alert.excess for v in on_layers), Decimal(0))
+    assert shown["Excess on open layer alerts"].value == fmt.money(excess)

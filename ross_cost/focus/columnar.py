@@ -97,17 +97,8 @@ def columnar_rows(
 ) -> ColumnarRows | None:
     """The FOCUS rows of a source batch, or None when none of its rows is priced. Unpriced groups are left
     out and counted in `tally`, as focus_rows does."""
-    batch = conform(batch)
-    priced = pc.and_(
-        pc.and_(pc.is_null(batch.column("unpriced_reason")), pc.is_valid(batch.column("effective_cost"))),
-        pc.and_(pc.is_valid(batch.column("list_unit_price")), pc.is_valid(batch.column("effective_unit_price"))),
-    )
-    priced_rows = pc.sum(priced).as_py() or 0
-    if priced_rows < batch.num_rows:
-        if tally is not None:
-            _tally_unpriced(batch.filter(pc.invert(priced)), tally)
-        batch = batch.filter(priced)
-    if priced_rows == 0:
+    batch = _priced(batch, tally)
+    if batch is None:
         return None
     internal = settings.internal_provider_name
     what = _part(batch, WHAT_KEY, lambda key: what_part(*key, internal))
@@ -121,6 +112,31 @@ def columnar_rows(
         "who": PartCodes(who.codes, who.keys, who.values),
     }
     return ColumnarRows(batch.num_rows, export_cells(settings), parts, amounts)
+
+
+def tally_rows(batch: pa.RecordBatch, tally: ExportTally) -> None:
+    """Add to `tally` what columnar_rows would, without building the rows' cells: the FOCUS page reconciles
+    hundreds of thousands of rows this way in a fraction of the time."""
+    priced = _priced(batch, tally)
+    if priced is not None:
+        list_cost = pc.multiply(priced.column("list_unit_price"), priced.column("quantity"))
+        contracted = pc.multiply(priced.column("effective_unit_price"), priced.column("quantity"))
+        _tally_priced(priced, list_cost, pc.equal(contracted, priced.column("effective_cost")), tally)
+
+
+def _priced(batch: pa.RecordBatch, tally: ExportTally | None) -> pa.RecordBatch | None:
+    """The priced rows of a source batch (None if none); the unpriced groups are counted in `tally`."""
+    batch = conform(batch)
+    priced = pc.and_(
+        pc.and_(pc.is_null(batch.column("unpriced_reason")), pc.is_valid(batch.column("effective_cost"))),
+        pc.and_(pc.is_valid(batch.column("list_unit_price")), pc.is_valid(batch.column("effective_unit_price"))),
+    )
+    priced_rows = pc.sum(priced).as_py() or 0
+    if priced_rows < batch.num_rows:
+        if tally is not None:
+            _tally_unpriced(batch.filter(pc.invert(priced)), tally)
+        batch = batch.filter(priced)
+    return batch if priced_rows else None
 
 
 @dataclass(frozen=True)
@@ -171,15 +187,7 @@ def _amounts(batch: pa.RecordBatch, places: np.ndarray, tally: ExportTally | Non
     contracted_text = effective_text if _all(same_contracted) else decimal_texts(contracted)
     list_text = contracted_text if _all(same_list) else decimal_texts(list_cost)
     if tally is not None:
-        stored_list = pc.cast(batch.column("list_cost"), list_cost.type)
-        mismatch = pc.or_(pc.not_equal(list_cost, stored_list), pc.invert(same_contracted))
-        tally.add_priced(
-            batch.num_rows,
-            pc.sum(batch.column("lines")).as_py() or 0,
-            pc.sum(list_cost).as_py(),
-            pc.sum(effective).as_py(),
-            pc.sum(pc.fill_null(mismatch, True)).as_py() or 0,
-        )
+        _tally_priced(batch, list_cost, same_contracted, tally)
     return {
         "BilledCost": effective_text,
         "ConsumedQuantity": consumed,
@@ -190,6 +198,18 @@ def _amounts(batch: pa.RecordBatch, places: np.ndarray, tally: ExportTally | Non
         "PricingQuantity": pricing_quantity,
         "x_UsageLines": pc.cast(batch.column("lines"), pa.string()),
     }
+
+
+def _tally_priced(batch: pa.RecordBatch, list_cost: pa.Array, same_contracted: pa.Array, tally: ExportTally) -> None:
+    stored_list = pc.cast(batch.column("list_cost"), list_cost.type)
+    mismatch = pc.or_(pc.not_equal(list_cost, stored_list), pc.invert(same_contracted))
+    tally.add_priced(
+        batch.num_rows,
+        pc.sum(batch.column("lines")).as_py() or 0,
+        pc.sum(list_cost).as_py(),
+        pc.sum(batch.column("effective_cost")).as_py(),
+        pc.sum(pc.fill_null(mismatch, True)).as_py() or 0,
+    )
 
 
 def _all(mask: pa.Array) -> bool:

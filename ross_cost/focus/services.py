@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import pyarrow as pa
 
-from ross_cost.focus.columnar import columnar_rows
+from ross_cost.focus.columnar import columnar_rows, tally_rows
 from ross_cost.focus.columnar_writers import Chunk, encode_batches
 from ross_cost.focus.columns import FOCUS_VERSION
 from ross_cost.focus.conformance import ConformanceReport, check_rows
@@ -201,7 +201,7 @@ def reconcile(svc: Services, query: CostQuery) -> Reconciliation:
     """Build the export's rows (not its text) and compare their totals with `svc.cost` for the same query."""
     tally = ExportTally()
     for batch in focus_batches(svc.store.engine, query.start, query.end, query.filter_map):
-        columnar_rows(batch, DEFAULT_SETTINGS, tally)
+        tally_rows(batch, tally)
     cockpit = svc.cost(CostQuery.build(query.start, query.end, filters=dict(query.filters)))
     unpriced: dict[str, int] = {}
     for row in cockpit:

@@ -10,6 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from ross_cost.ui.first_paint import before_heavy_element
 from ross_cost.ui.theme import COMPARE_COLORS, FONT, LAYER_COLORS, LAYER_ORDER
 
 Series = Mapping[str, Sequence[Decimal | None]]
@@ -105,4 +106,5 @@ def line_chart(periods: Sequence[str], series: Series, colors: Mapping[str, str]
 
 
 def show(fig: Any, key: str) -> None:
+    before_heavy_element()
     st.plotly_chart(fig, key=key, config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]})

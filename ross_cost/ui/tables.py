@@ -19,6 +19,7 @@ import pyarrow as pa
 import streamlit as st
 
 from ross_cost.model import quantize_money
+from ross_cost.ui.first_paint import before_heavy_element
 
 Kind = Literal["text", "money", "unit_money", "count", "share", "date", "datetime"]
 Row = Mapping[str, Any]
@@ -105,6 +106,7 @@ def show(name: str, columns: Sequence[Column], rows: Sequence[Row], key: str, *,
          select: Literal["single-row", "single-cell"] | None = None, on_select: Callable[[], None] | None = None,
          ndjson: bool = True) -> Any:
     """A sortable grid plus CSV and NDJSON of the same rows; returns the selection event when `select` is set."""
+    before_heavy_element()
     grid = arrow_table(columns, rows)
     options: dict[str, Any] = {"hide_index": True, "column_config": column_config(columns), "key": f"grid-{key}"}
     if height is not None:
