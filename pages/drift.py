@@ -19,15 +19,17 @@ from ross_cost.ui.tables import Column
 
 
 @st.cache_data(ttl="5m", max_entries=32, show_spinner="Evaluating drift…")
-def evaluate(stamp_key: Any, as_of: Any, filters: tuple[tuple[str, tuple[str, ...]], ...]) -> DriftReport:
-    return drift_service.evaluate(services.current(), as_of=as_of, filters=dict(filters), explain_scope="layers")
+def evaluate(stamp_key: Any, as_of: Any, filters: tuple[tuple[str, tuple[str, ...]], ...],
+             layers_only: bool = False) -> DriftReport:
+    return drift_service.evaluate(services.current(), as_of=as_of, filters=dict(filters), explain_scope="layers",
+                                  layers_only=layers_only)
 
 
 selection = frame("Drift")
 if selection.empty:
     onboarding()
     st.stop()
-report = evaluate(stamp(), selection.period.last_day, selection.filters)
+report = evaluate(stamp(), selection.period.last_day, selection.filters, layers_only=True)  # the figures, fast
 if report.as_of is None:
     no_data(selection)
     st.stop()
@@ -36,13 +38,11 @@ st.caption(f"Alert when a layer's daily cost stays above its {settings.window_da
            f"{1 + settings.threshold:g} for {settings.sustain_days} days in a row; judged as of "
            f"{fmt.day(report.as_of)}. Baseline method `{settings.method}` (see docs/drift-method.md).")
 
-open_alerts = [view for view in report.alerts if view.status == OPEN]
-on_layers = [view for view in open_alerts if len(view.alert.series) == 1]  # series alerts overlap them
+on_layers = [view for view in report.alerts if view.status == OPEN]
 top = st.columns(4)
-top[0].metric("Open alerts", fmt.count(len(open_alerts)),
-              f"{fmt.count(len(on_layers))} on layers, {fmt.count(len(open_alerts) - len(on_layers))} on series",
-              **QUIET)
-top[1].metric("Excess on open layer alerts", fmt.money(sum((v.alert.excess for v in on_layers), Decimal(0))),
+top[0].metric("Open alerts on layers", fmt.count(len(on_layers)),
+              f"{fmt.count(len(report.alerts) - len(on_layers))} resolved in this history", **QUIET)
+top[1].metric("Excess of those alerts", fmt.money(sum((v.alert.excess for v in on_layers), Decimal(0))),
               "over baseline while sustained", **QUIET)
 top[2].metric("Layers over their threshold", fmt.count(len({v.layer for v in on_layers})), "of 4 watched",
               **QUIET)
@@ -57,6 +57,7 @@ tables.downloads("drift-daily", [Column("layer", "Layer"), Column("day", "Day", 
                  [{**r, "over": "yes" if r["over"] else ""} for r in rows], "drift-daily")
 
 st.subheader("Alerts")
+report = evaluate(stamp(), selection.period.last_day, selection.filters)  # layers, agents and modules
 alerts = report.alerts
 if not alerts:
     st.success("No layer or series has stayed over its threshold for the sustain period in this history.",

@@ -37,13 +37,18 @@ def test_drift_page_draws_and_exports_the_services_daily_costs(cockpit: Services
     assert sum(Decimal(r["cost"]) for r in exported) == sum((r["cost"] for r in expected), Decimal(0))
 
 
-def test_drift_page_heads_with_the_open_alerts_and_their_excess(cockpit: Services) -> None:
+def test_drift_page_heads_with_the_open_layer_alerts_and_their_excess(cockpit: Services) -> None:
     at = open_page("pages/drift.py")
     report = drift_service.evaluate(cockpit, as_of=LAST_DAY, explain_scope="none")
-    open_alerts = [view for view in report.alerts if view.status == "open"]
-    on_layers = [view for view in open_alerts if len(view.alert.series) == 1]
+    on_layers = [view for view in report.alerts if view.status == "open" and len(view.alert.series) == 1]
     shown = {metric.label: metric for metric in at.metric}
-    assert shown["Open alerts"].value == f"{len(open_alerts):,}"
+    assert shown["Open alerts on layers"].value == f"{len(on_layers):,}"
     assert shown["Layers over their threshold"].value == f"{len({v.layer for v in on_layers}):,}"
-    excess = sum((v.alert.excess for v in on_layers), Decimal(0))
-    assert shown["Excess on open layer alerts"].value == fmt.money(excess)
+    assert shown["Excess of those alerts"].value == fmt.money(sum((v.alert.excess for v in on_layers), Decimal(0)))
+
+
+def test_the_layers_alone_are_judged_exactly_as_in_the_whole_evaluation(cockpit: Services) -> None:
+    whole = drift_service.evaluate(cockpit, as_of=LAST_DAY, explain_scope="none")
+    alone = drift_service.evaluate(cockpit, as_of=LAST_DAY, explain_scope="none", layers_only=True)
+    assert alone.layers == whole.layers
+    assert [v.alert for v in alone.alerts] == [v.alert for v in whole.alerts if len(v.alert.series) == 1]
