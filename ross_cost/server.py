@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -54,9 +55,14 @@ def warm_up() -> None:
     Also leaves Streamlit's `pages/`-folder mode before any session: app.py declares the pages itself, and
     the first session would otherwise run a page alone and then rerun through app.py (a second of waiting).
     """
-    services.current()
-    importlib.import_module("ross_cost.ui.blocks")
-    importlib.import_module("plotly.graph_objects")
+    svc = services.current()
+    svc.data_range()  # and DuckDB reads its first columns
+    import ross_cost.ui
+
+    for module in pkgutil.iter_modules(ross_cost.ui.__path__, "ross_cost.ui."):
+        importlib.import_module(module.name)
+    for name in ("ross_cost.drift_service", "ross_cost.focus.services", "plotly.graph_objects"):
+        importlib.import_module(name)
     try:
         from streamlit.runtime.pages_manager import PagesManager  # internal, may move
     except ImportError:  # pragma: no cover - a future Streamlit: the rerun in ui.frame still copes
