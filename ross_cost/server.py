@@ -61,8 +61,11 @@ def warm_up() -> None:
 
     for module in pkgutil.iter_modules(ross_cost.ui.__path__, "ross_cost.ui."):
         importlib.import_module(module.name)
-    for name in ("ross_cost.drift_service", "ross_cost.focus.services", "plotly.graph_objects"):
+    for name in ("ross_cost.focus.services", "plotly.graph_objects"):
         importlib.import_module(name)
+    from ross_cost import drift_service
+
+    drift_service.evaluate(svc, explain_scope="none", layers_only=True)  # reads the year of history once
     try:
         from streamlit.runtime.pages_manager import PagesManager  # internal, may move
     except ImportError:  # pragma: no cover - a future Streamlit: the rerun in ui.frame still copes

@@ -215,6 +215,16 @@ def test_a_csv_download_equals_get_api_cost(watched: Watched, server: LiveServer
     assert len(downloaded) > 4
 
 
+def test_the_focus_csv_is_built_on_click_and_sums_to_get_api_cost(watched: Watched, server: LiveServer) -> None:
+    watched.open("/focus?channel=email&period=2026-10-01&period=2026-10-14", "FOCUS 1.3")
+    name, text = watched.download("focus-csv")
+    assert name.startswith("ross-focus-") and name.endswith(".csv")
+    exported = sum((Decimal(r["EffectiveCost"]) for r in csv.DictReader(io.StringIO(text))), Decimal(0))
+    api = api_rows(server, start="2026-10-01", end="2026-10-15", channel="email")
+    assert exported == sum((Decimal(r["effective_cost"]) for r in api), Decimal(0)) > 0
+    watched.check()
+
+
 def test_sara_voice_q3_against_q4_by_module_and_tier_takes_one_interaction(
     watched: Watched, server: LiveServer
 ) -> None:
