@@ -12,7 +12,7 @@ import streamlit as st
 from ross_cost import services
 from ross_cost.focus import services as focus
 from ross_cost.focus.conformance import ConformanceReport
-from ross_cost.query import CostQuery, CostRow
+from ross_cost.query import CostRow
 from ross_cost.ui import fmt, tables
 from ross_cost.ui.blocks import QUIET
 from ross_cost.ui.data import stamp
@@ -26,12 +26,12 @@ CHECKED_ROWS = 5_000
 
 @st.cache_data(ttl="5m", max_entries=16, show_spinner=False)
 def totals(stamp_key: Any, query_key: str, _query: Any) -> list[CostRow]:
-    return services.current().cost(CostQuery.build(_query.start, _query.end, filters=dict(_query.filters)))
+    return focus.cockpit_totals(services.current(), _query)
 
 
 @st.cache_data(ttl="5m", max_entries=16, show_spinner="Reconciling the export with the cockpit…")
 def reconciled(stamp_key: Any, query_key: str, _query: Any) -> focus.Reconciliation:
-    return focus.reconcile(services.current(), _query)
+    return focus.reconcile(services.current(), _query, totals(stamp_key, query_key, _query))
 
 
 @st.cache_data(ttl="5m", max_entries=16, show_spinner="Checking FOCUS 1.3 conformance…")

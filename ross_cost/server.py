@@ -56,7 +56,6 @@ def warm_up() -> None:
     the first session would otherwise run a page alone and then rerun through app.py (a second of waiting).
     """
     svc = services.current()
-    svc.data_range()  # and DuckDB reads its first columns
     import ross_cost.ui
 
     for module in pkgutil.iter_modules(ross_cost.ui.__path__, "ross_cost.ui."):
@@ -65,7 +64,7 @@ def warm_up() -> None:
         importlib.import_module(name)
     from ross_cost import drift_service
 
-    drift_service.evaluate(svc, explain_scope="none", layers_only=True)  # reads the year of history once
+    drift_service.evaluate(svc, explain_scope="none", layers_only=True)  # DuckDB reads the history's columns once
     try:
         from streamlit.runtime.pages_manager import PagesManager  # internal, may move
     except ImportError:  # pragma: no cover - a future Streamlit: the rerun in ui.frame still copes

@@ -28,7 +28,7 @@ from ross_cost.focus.formats import Cell
 from ross_cost.focus.pipeline import prefetched
 from ross_cost.focus.rows import DEFAULT_SETTINGS, ExportTally, FocusSettings, focus_rows, row_dict
 from ross_cost.focus.writers import FILE_SUFFIXES, FORMATS, MEDIA_TYPES
-from ross_cost.query import CostQuery, QueryError
+from ross_cost.query import CostQuery, CostRow, QueryError
 from ross_cost.storage.focus_reads import UnpricedUsage, focus_batches, focus_source, focus_unpriced
 
 if TYPE_CHECKING:
@@ -197,12 +197,19 @@ class Reconciliation:
         )
 
 
-def reconcile(svc: Services, query: CostQuery) -> Reconciliation:
-    """Build the export's rows (not its text) and compare their totals with `svc.cost` for the same query."""
+def cockpit_totals(svc: Services, query: CostQuery) -> list[CostRow]:
+    """What the cockpit answers for the export's slice, ungrouped: the figures the export must sum to."""
+    return svc.cost(CostQuery.build(query.start, query.end, filters=dict(query.filters)))
+
+
+def reconcile(svc: Services, query: CostQuery, cockpit: Sequence[CostRow] | None = None) -> Reconciliation:
+    """Tally the export's rows (not their text) and compare with the cockpit's totals for the same query
+    (`cockpit`: those totals when the caller already has them)."""
     tally = ExportTally()
     for batch in focus_batches(svc.store.engine, query.start, query.end, query.filter_map):
         tally_rows(batch, tally)
-    cockpit = svc.cost(CostQuery.build(query.start, query.end, filters=dict(query.filters)))
+    if cockpit is None:
+        cockpit = cockpit_totals(svc, query)
     unpriced: dict[str, int] = {}
     for row in cockpit:
         for unit, quantity in row.unpriced_quantity.items():
