@@ -29,6 +29,7 @@ from tests.live_server import REPO, LiveServer, live_server
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+FAILURES = REPO / "test-artifacts" / "failures"
 #: Playwright adds --headless itself; these keep Chromium quiet, offline and container-friendly.
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-extensions", "--no-first-run",
                "--disable-background-networking", "--disable-sync", "--mute-audio"]
@@ -138,30 +139,36 @@ class Watched:
 
     def pick(self, key: str, option: str) -> None:
         """Choose one option of a multiselect in the sidebar (one interaction). On a loaded machine the list
-        can open late or not at all while the script redraws: then click again, and finally type the option."""
-        box = self.page.locator(f".st-key-{key}").get_by_role("combobox")
+        can open late, or a click can land while the script redraws and be lost: so the choice is confirmed
+        on the widget itself (its chip), and tried again (finally typed) until it shows."""
+        area = self.page.locator(f".st-key-{key}")
+        box = area.get_by_role("combobox")
         choice = self.page.get_by_role("option", name=option, exact=True)
-        for attempt in range(3):
+        for _ in range(4):
             box.click()
             try:
                 choice.wait_for(timeout=10_000)
+                choice.click()
             except sync_api.TimeoutError:
-                if attempt == 2:
-                    self.page.keyboard.type(option)
-                    self.page.keyboard.press("Enter")
-                    self.page.keyboard.press("Escape")
-                    return
-                self.page.keyboard.press("Escape")
-            else:
-                break
-        choice.click()
-        self.page.keyboard.press("Escape")
+                self.page.keyboard.type(option)
+                self.page.keyboard.press("Enter")
+            self.page.keyboard.press("Escape")
+            try:
+                area.filter(has_text=option).wait_for(timeout=10_000)
+                return
+            except sync_api.TimeoutError:
+                continue
+        raise AssertionError(f"could not pick {option!r} in the {key} slicer")
 
 
 @pytest.fixture
-def watched(browser: Any, server: LiveServer) -> Iterator[Watched]:
+def watched(browser: Any, server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Watched]:
     page = Watched(browser, server.url)
+    failed_before = request.session.testsfailed
     yield page
+    if request.session.testsfailed > failed_before:
+        FAILURES.mkdir(parents=True, exist_ok=True)  # what the page showed when the test failed
+        page.page.screenshot(path=str(FAILURES / f"{request.node.name}.png"), full_page=True)
     page.check()
     page.context.close()
 
